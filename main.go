@@ -1,13 +1,48 @@
+// Command letterbox is a desktop mail workbench: compose and send mail with a live
+// SMTP transcript, and receive it in a bundled local SMTP server.
+//
+//	letterbox          open the desktop app
+//	letterbox serve    run the SMTP server without a window
+//	letterbox send     send one message from the terminal
+//	letterbox version  print the version
 package main
 
 import (
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
 )
 
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
 func main() {
-	a := app.NewWithID("dev.letterbox.app")
-	w := a.NewWindow("Letterbox")
-	w.SetContent(widget.NewLabel("Letterbox"))
-	w.ShowAndRun()
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "serve":
+			os.Exit(runServe(os.Args[2:]))
+		case "send":
+			os.Exit(runSend(os.Args[2:]))
+		case "version", "--version":
+			fmt.Println("letterbox", version)
+			return
+		case "help", "-h", "--help":
+			fmt.Print(usage)
+			return
+		default:
+			fmt.Fprintf(os.Stderr, "letterbox: unknown command %q\n\n%s", os.Args[1], usage)
+			os.Exit(2)
+		}
+	}
+	os.Exit(runApp(fyneapp.NewWithID(appID)))
 }
+
+const appID = "dev.letterbox.app"
+
+const usage = `usage:
+  letterbox                 open the desktop app
+  letterbox serve [flags]   run the SMTP server without a window (letterbox serve -h)
+  letterbox send [flags]    send one message from the terminal (letterbox send -h)
+  letterbox version         print the version
+`
