@@ -50,7 +50,6 @@ func attachmentNode(a Attachment) (*node, error) {
 	return n, nil
 }
 
-
 // attachmentType decides the media type: as given; else from the extension
 // (mime.TypeByExtension); else by sniffing the first 512 bytes
 // (http.DetectContentType, the WHATWG MIME Sniffing algorithm).

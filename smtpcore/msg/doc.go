@@ -6,7 +6,7 @@
 // Format), RFC 2045–2049 (MIME: multipart/mixed and multipart/alternative,
 // quoted-printable and base64 transfer encodings), RFC 2047 (encoded words in
 // Subject, display names and other unstructured fields), RFC 2231 (non-ASCII
-// attachment file names as filename*=utf-8''…, with continuations), RFC 2183
+// attachment file names as filename*=utf-8”…, with continuations), RFC 2183
 // (Content-Disposition) and RFC 6152 (8BITMIME: Message.Is8bit). Addresses are
 // checked against the RFC 5322 mailbox grammar, RFC 6532 (UTF-8 in addresses,
 // which needs SMTPUTF8, RFC 6531) and the size limits of RFC 5321 §4.5.3.1.

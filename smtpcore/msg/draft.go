@@ -23,15 +23,15 @@ type Attachment struct {
 // be a comma-separated list. The zero Date means "now" and an empty MessageID
 // means a generated <random@from-domain>, both fixed by Build.
 type Draft struct {
-	From                string
+	From                 string
 	To, Cc, Bcc, ReplyTo []string
-	Subject             string
-	Text                string // text/plain body; line endings become CRLF and a final line break is added
-	HTML                string // "" = no text/html alternative
-	Attachments         []Attachment
-	Headers             [][2]string // extra header fields, name and value (value RFC 2047-encoded if not ASCII)
-	Date                time.Time   // zero = now
-	MessageID           string      // "" = generated; with or without angle brackets
+	Subject              string
+	Text                 string // text/plain body; line endings become CRLF and a final line break is added
+	HTML                 string // "" = no text/html alternative
+	Attachments          []Attachment
+	Headers              [][2]string // extra header fields, name and value (value RFC 2047-encoded if not ASCII)
+	Date                 time.Time   // zero = now
+	MessageID            string      // "" = generated; with or without angle brackets
 }
 
 // FieldError names the field of a Draft that is wrong: "From", "To", "Cc",

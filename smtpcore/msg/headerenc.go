@@ -194,7 +194,7 @@ func addressListTokens(list []*mail.Address) []string {
 
 // paramTokens formats one MIME parameter (RFC 2045 §5.1): a token or a
 // quoted-string when the value is printable ASCII, else the RFC 2231 form
-// name*=utf-8''%XX…, split into name*0*, name*1*, … sections of whole
+// name*=utf-8”%XX…, split into name*0*, name*1*, … sections of whole
 // characters so no line passes 76 octets. Each section is its own token and
 // all but the last end in ";" when more follows (more).
 func paramTokens(name, value string, more bool) []string {
