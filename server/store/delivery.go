@@ -1,0 +1,176 @@
+package store
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Delivery is one message being written into the store. A server session
+// creates it when DATA (or the first BDAT) starts, writes the message through
+// it, and ends it with Commit, which returns only once the message is durable,
+// or Abort. A Delivery is used by one goroutine at a time.
+type Delivery struct {
+	s      *Store
+	id     string
+	tmp    string
+	f      *os.File
+	w      *bufio.Writer
+	size   int64
+	scan   scanner
+	err    error // first write error; Commit refuses after one
+	closed bool  // committed or aborted
+}
+
+// Create starts a delivery: it opens a new file in tmp/ and assigns the
+// message's queue id, which is also its Maildir unique name.
+func (s *Store) Create() (*Delivery, error) {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return nil, fmt.Errorf("store: create: %w", ErrClosed)
+	}
+	for range 3 { // a clash needs the same microsecond, sequence and random part
+		id := s.ids.next(time.Now())
+		tmp := filepath.Join(s.dir, dirTmp, id)
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: create: %w", err)
+		}
+		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: bufio.NewWriterSize(f, 32<<10)}, nil
+	}
+	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
+}
+
+// ID returns the queue id, known before any data is written so that the
+// server can put it in the Received header.
+func (d *Delivery) ID() string { return d.id }
+
+// Size returns the bytes written so far.
+func (d *Delivery) Size() int64 { return d.size }
+
+// Write streams message bytes to the file in tmp/. Only a small buffer and
+// what the summary needs are kept in memory. After an error every later
+// Write and Commit fail; Abort cleans up.
+func (d *Delivery) Write(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
+	if d.closed {
+		return 0, fmt.Errorf("store: write %s: delivery is finished", d.id)
+	}
+	n, err := d.w.Write(p)
+	d.size += int64(n)
+	d.scan.write(p[:n])
+	if err != nil {
+		d.err = fmt.Errorf("store: write %s: %w", d.id, err)
+		return n, d.err
+	}
+	return n, nil
+}
+
+// Commit makes the message durable and visible, in this order: flush and
+// fsync the file; write the session record and fsync it and its directory;
+// link the file into new/ and fsync new/. Only then does it update the index
+// and publish Added, and return. A crash at any point leaves either no
+// message (at most a file in tmp/ and a record that Open removes) or a whole
+// message with its record. rec.ID, rec.Size and a zero rec.Received are
+// filled in by Commit. On error the delivery is aborted.
+func (d *Delivery) Commit(rec Record) (Summary, error) {
+	if d.closed {
+		return Summary{}, fmt.Errorf("store: commit %s: delivery is finished", d.id)
+	}
+	if d.err != nil {
+		_ = d.Abort()
+		return Summary{}, d.err
+	}
+	if err := d.finishFile(); err != nil {
+		_ = d.Abort()
+		return Summary{}, err
+	}
+	s := d.s
+	rec.ID, rec.Size = d.id, d.size
+	if rec.Received.IsZero() {
+		rec.Received = time.Now()
+	}
+	rec.Received = rec.Received.UTC()
+	if err := s.writeRecord(&rec); err != nil {
+		_ = d.Abort()
+		return Summary{}, err
+	}
+	newDir := filepath.Join(s.dir, dirNew)
+	err := publishFile(d.tmp, filepath.Join(newDir, d.id))
+	if err == nil && !s.opts.NoSync {
+		err = syncDir(newDir)
+	}
+	if err != nil {
+		_ = os.Remove(s.recordPath(d.id))
+		_ = d.Abort()
+		return Summary{}, fmt.Errorf("store: commit %s: %w", d.id, err)
+	}
+	d.closed = true
+	d.scan.finish()
+	sum := d.scan.summary(d.id, d.size)
+	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
+	e := newEntry(sum, dirNew, d.id, true)
+	s.insert(e)
+	s.log.WithFields(logrus.Fields{"id": d.id, "size": d.size, "from": rec.MailFrom,
+		"rcpts": len(rec.Rcpts)}).Debug("store: message stored")
+	return e.sum.clone(), nil
+}
+
+// finishFile flushes, fsyncs and closes the tmp/ file.
+func (d *Delivery) finishFile() error {
+	err := d.w.Flush()
+	if err == nil && !d.s.opts.NoSync {
+		err = d.f.Sync()
+	}
+	if cerr := d.f.Close(); err == nil {
+		err = cerr
+	}
+	d.f = nil
+	if err != nil {
+		return fmt.Errorf("store: commit %s: %w", d.id, err)
+	}
+	return nil
+}
+
+// Abort drops the delivery and removes its file from tmp/. It is safe after a
+// failed Write or Commit, a no-op after a successful Commit, and idempotent,
+// so a session may always defer it.
+func (d *Delivery) Abort() error {
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	if d.f != nil {
+		_ = d.f.Close()
+		d.f = nil
+	}
+	if err := os.Remove(d.tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: abort %s: %w", d.id, err)
+	}
+	return nil
+}
+
+// insert adds a committed message to the index and tells subscribers. A
+// store closed meanwhile skips the index; the next Open finds the file.
+func (s *Store) insert(e *entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.idx.add(e)
+	s.markDirty(1)
+	s.events.publish(Event{Kind: Added, ID: e.sum.ID, Summary: e.sum.clone()})
+}

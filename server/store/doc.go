@@ -1,0 +1,27 @@
+// Package store keeps the mail the Letterbox server receives.
+//
+// On disk the store is a Maildir (the de facto format described at
+// cr.yp.to/proto/maildir.html, as read by mutt, Dovecot and Python's mailbox
+// module): a message is streamed into STORE/tmp, fsynced, linked into
+// STORE/new, the directory is fsynced, and only then does Commit return, so the
+// server may answer 250 (RFC 5321 §4.1.1.4, §6.1: once a server has accepted a
+// message it must not lose it). A crash leaves at most a file in tmp/, which the
+// next Open removes; new/ and cur/ never hold half a message. The message bytes
+// are kept exactly as the server wrote them, trace headers (RFC 5321 §4.4)
+// included. Reading marks a message seen the Maildir way: it moves to cur/ with
+// the info suffix ":2,S".
+//
+// Beside the Maildir, under STORE/.letterbox/, the store keeps one JSON session
+// record per message (envelope, client, TLS, AUTH, transcript, warnings) and an
+// index cache. The index holds what the inbox lists (header From, To, Cc,
+// Subject and Date decoded per RFC 5322 and RFC 2047, envelope, size, flags)
+// so that a large store opens and lists fast. It is only a cache: Open checks it
+// against the names in new/ and cur/ and repairs or rebuilds it from the
+// Maildir and the records whenever they disagree.
+//
+// A Store is safe for concurrent use: many server sessions deliver at once
+// while the GUI lists and reads. One Store per directory is the expected use;
+// a second process may open the same directory, but only the first one (the
+// holder of STORE/.letterbox/lock) cleans tmp/ and stray records, and each
+// process sees the other's deliveries only after Refresh.
+package store

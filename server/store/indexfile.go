@@ -1,0 +1,287 @@
+package store
+
+import (
+	"bufio"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+const (
+	indexFile    = ".letterbox/index"
+	indexMagic   = "letterbox-index"
+	indexVersion = 1
+)
+
+// indexHeader starts the cache file; the entries follow, one gob value each,
+// then an end marker, so a torn file is detected rather than half believed.
+type indexHeader struct {
+	Magic   string
+	Version int
+	Count   int
+}
+
+// diskEntry is an index entry as cached on disk.
+type diskEntry struct {
+	Sum       Summary
+	Dir, Name string
+	HasRecord bool
+}
+
+// readIndexFile loads the cache: id → entry. Any problem is an error, and the
+// caller rebuilds from the Maildir.
+func (s *Store) readIndexFile() (map[string]*entry, error) {
+	f, err := os.Open(filepath.Join(s.dir, indexFile))
+	if err != nil {
+		return nil, fmt.Errorf("store: index cache: %w", err)
+	}
+	defer f.Close()
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16))
+	var h indexHeader
+	if err := dec.Decode(&h); err != nil {
+		return nil, fmt.Errorf("store: index cache header: %w", err)
+	}
+	if h.Magic != indexMagic || h.Version != indexVersion || h.Count < 0 {
+		return nil, fmt.Errorf("store: index cache is %q version %d: %w", h.Magic, h.Version, errBadIndex)
+	}
+	var list []diskEntry
+	if err := dec.Decode(&list); err != nil {
+		return nil, fmt.Errorf("store: index cache entries: %w", err)
+	}
+	var end string
+	if err := dec.Decode(&end); err != nil || end != indexMagic || len(list) != h.Count {
+		return nil, fmt.Errorf("store: index cache is truncated: %w", errBadIndex)
+	}
+	out := make(map[string]*entry, len(list))
+	for _, d := range list {
+		out[d.Sum.ID] = newEntry(d.Sum, d.Dir, d.Name, d.HasRecord)
+	}
+	return out, nil
+}
+
+var errBadIndex = errors.New("store: bad index cache")
+
+// saveIndex writes the cache atomically (temporary file, then rename) when the
+// index changed since the last write. The cache needs no fsync: a torn or
+// old cache is detected at Open and repaired from the Maildir.
+func (s *Store) saveIndex() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	s.mu.RLock()
+	dirty := s.dirty
+	list := make([]diskEntry, 0, len(s.idx.sorted))
+	for _, e := range s.idx.sorted {
+		list = append(list, diskEntry{Sum: e.sum, Dir: e.dir, Name: e.name, HasRecord: e.hasRecord})
+	}
+	s.mu.RUnlock()
+	if dirty == 0 {
+		return nil
+	}
+	path := filepath.Join(s.dir, indexFile)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("store: write index cache: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	enc := gob.NewEncoder(w)
+	err = enc.Encode(indexHeader{Magic: indexMagic, Version: indexVersion, Count: len(list)})
+	if err == nil {
+		err = enc.Encode(list)
+	}
+	if err == nil {
+		err = enc.Encode(indexMagic)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: write index cache: %w", err)
+	}
+	s.mu.Lock()
+	s.dirty -= dirty
+	s.mu.Unlock()
+	return nil
+}
+
+// diskName is a message file found in new/ or cur/.
+type diskName struct{ dir, name string }
+
+// listMaildir returns the message names in new/ and cur/: one directory read
+// each, no stat.
+func (s *Store) listMaildir() ([]diskName, error) {
+	var out []diskName
+	for _, d := range []string{dirNew, dirCur} {
+		names, err := readNames(filepath.Join(s.dir, d))
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			if validName(n) {
+				out = append(out, diskName{d, n})
+			}
+		}
+	}
+	return out, nil
+}
+
+func readNames(dir string) ([]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s: %w", dir, err)
+	}
+	return names, nil
+}
+
+// reconcile checks the cached entries against new/ and cur/: entries whose
+// file is gone are dropped, entries whose file moved (flags changed, by us or
+// by a mail reader) follow it, and files the cache does not know are read.
+// It returns the resulting entries and how many differed from the cache.
+func (s *Store) reconcile(prev map[string]*entry) ([]*entry, int, error) {
+	names, err := s.listMaildir()
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*entry, 0, len(names))
+	seen := make(map[string]bool, len(names))
+	var unknown []diskName
+	changed := 0
+	for _, dn := range names {
+		id := idFromName(dn.name)
+		if seen[id] {
+			s.log.WithField("file", dn.dir+"/"+dn.name).Warn("store: duplicate message name ignored")
+			continue
+		}
+		seen[id] = true
+		e := prev[id]
+		switch {
+		case e == nil:
+			unknown = append(unknown, dn)
+			continue
+		case e.dir != dn.dir || e.name != dn.name:
+			e = e.moved(dn.dir, dn.name)
+			changed++
+		}
+		out = append(out, e)
+	}
+	changed += len(prev) - len(out) // cached entries whose file is gone
+	read := s.readMessages(unknown)
+	out = append(out, read...)
+	return out, changed + len(read), nil
+}
+
+// readMessages indexes files the cache does not know, several at a time.
+func (s *Store) readMessages(names []diskName) []*entry {
+	if len(names) == 0 {
+		return nil
+	}
+	res := make([]*entry, len(names))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
+		wg.Go(func() {
+			for i := range work {
+				e, err := s.readMessage(names[i].dir, names[i].name)
+				if err != nil {
+					s.log.WithError(err).Warn("store: cannot index message")
+					continue
+				}
+				res[i] = e
+			}
+		})
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	out := res[:0]
+	for _, e := range res {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// readMessage builds the entry of one file from its headers, its MIME
+// structure and, when there is one, its session record.
+func (s *Store) readMessage(dir, name string) (*entry, error) {
+	f, err := os.Open(filepath.Join(s.dir, dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	var sc scanner
+	buf := make([]byte, 32<<10)
+	for !sc.done {
+		n, rerr := f.Read(buf)
+		sc.write(buf[:n])
+		if rerr != nil {
+			break
+		}
+	}
+	sc.finish()
+	id := idFromName(name)
+	sum := sc.summary(id, st.Size())
+	sum.Received = st.ModTime().UTC()
+	hasRecord := false
+	if rec, err := s.readRecord(id); err == nil {
+		hasRecord = true
+		sum.MailFrom, sum.Rcpts = rec.MailFrom, rec.Rcpts
+		if !rec.Received.IsZero() {
+			sum.Received = rec.Received
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		s.log.WithError(err).Warn("store: unreadable session record")
+	}
+	return newEntry(sum, dir, name, hasRecord), nil
+}
+
+// cleanRecords removes session records whose message is gone (a Delete that
+// crashed half way, or a message another tool removed).
+func (s *Store) cleanRecords() {
+	names, err := readNames(filepath.Join(s.dir, dirRecords))
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list records")
+		return
+	}
+	s.mu.RLock()
+	var stray []string
+	for _, n := range names {
+		id, ok := strings.CutSuffix(n, ".json")
+		if ok && s.idx.byID[id] == nil {
+			stray = append(stray, n)
+		}
+	}
+	s.mu.RUnlock()
+	for _, n := range stray {
+		if err := os.Remove(filepath.Join(s.dir, dirRecords, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.WithError(err).Warn("store: cannot remove stray record")
+		}
+	}
+	if len(stray) > 0 {
+		s.log.WithField("records", len(stray)).Info("store: removed records without a message")
+	}
+}

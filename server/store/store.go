@@ -1,0 +1,189 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// ErrNotFound is returned (wrapped) for an id the store does not hold.
+var ErrNotFound = errors.New("store: message not found")
+
+// ErrClosed is returned (wrapped) by calls on a closed Store.
+var ErrClosed = errors.New("store: closed")
+
+// Options configures a Store. The zero value is the safe default.
+type Options struct {
+	// Logger receives rebuild, repair and error notes. nil discards them.
+	Logger logrus.FieldLogger
+	// NoSync skips every fsync, like Dovecot's mail_fsync=never: much faster,
+	// but a crash may lose mail that was already acknowledged. For tests and
+	// throw-away stores only.
+	NoSync bool
+	// SaveAfter is how many changes make the background saver write the index
+	// cache early; 0 means 500. The cache is also written every SaveInterval
+	// when it changed (0 means 30 s) and on Close.
+	SaveAfter    int
+	SaveInterval time.Duration
+}
+
+// Store is a Maildir with session records and an index cache. All methods are
+// safe for concurrent use.
+type Store struct {
+	dir    string
+	opts   Options
+	log    logrus.FieldLogger
+	ids    idGen
+	owner  bool   // holds .letterbox/lock: cleans tmp/ and stray records
+	unlock func() // releases the lock file
+
+	mu     sync.RWMutex // guards idx, dirty, closed
+	idx    *index
+	dirty  int
+	closed bool
+
+	saveMu    sync.Mutex // one index write at a time
+	saveReq   chan struct{}
+	stop      chan struct{}
+	saverDone chan struct{}
+
+	events hub
+}
+
+// Open opens the store in dir, creating tmp/, new/, cur/ and .letterbox/ as
+// needed. The process that holds the store's lock file removes what a crash
+// left in tmp/ and records whose message is gone. The index cache is loaded
+// and checked against the names in new/ and cur/; what disagrees is read again
+// from the Maildir, and a missing or corrupt cache is rebuilt in full.
+func Open(dir string, opts Options) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords} {
+		if err := os.MkdirAll(filepath.Join(abs, d), 0o700); err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", d, err)
+		}
+	}
+	s := &Store{
+		dir:       abs,
+		opts:      opts,
+		log:       opts.Logger,
+		saveReq:   make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		saverDone: make(chan struct{}),
+	}
+	if s.log == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		s.log = l
+	}
+	s.log = s.log.WithField("store", abs)
+	if s.opts.SaveAfter <= 0 {
+		s.opts.SaveAfter = 500
+	}
+	if s.opts.SaveInterval <= 0 {
+		s.opts.SaveInterval = 30 * time.Second
+	}
+	s.owner, s.unlock = lockStore(filepath.Join(abs, dirMeta, "lock"))
+	if err := s.load(); err != nil {
+		s.unlock()
+		return nil, err
+	}
+	go s.saver()
+	return s, nil
+}
+
+// load cleans up after a crash and fills the index.
+func (s *Store) load() error {
+	start := time.Now()
+	if s.owner {
+		n, err := cleanTmp(filepath.Join(s.dir, dirTmp))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.log.WithField("files", n).Info("store: removed unfinished deliveries from tmp/")
+		}
+	}
+	prev, idxErr := s.readIndexFile()
+	if idxErr != nil {
+		s.log.WithError(idxErr).Info("store: rebuilding the index")
+	}
+	entries, changed, err := s.reconcile(prev)
+	if err != nil {
+		return err
+	}
+	s.idx = newIndex(len(entries))
+	s.idx.bulk(entries)
+	if s.owner {
+		s.cleanRecords()
+	}
+	if changed > 0 || idxErr != nil {
+		s.dirty = max(changed, 1)
+		if err := s.saveIndex(); err != nil {
+			s.log.WithError(err).Warn("store: cannot write the index cache")
+		}
+	}
+	s.log.WithFields(logrus.Fields{"messages": len(entries), "reread": changed,
+		"elapsed": time.Since(start).Round(time.Millisecond)}).Debug("store: opened")
+	return nil
+}
+
+// Dir returns the store's directory (absolute).
+func (s *Store) Dir() string { return s.dir }
+
+// Close writes the index cache, ends every subscription and releases the
+// store. Deliveries still in flight complete on disk; the next Open indexes
+// them. Close is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.saverDone
+	err := s.saveIndex()
+	s.events.closeAll()
+	s.unlock()
+	return err
+}
+
+// markDirty notes n changes to the index; the caller holds s.mu for writing.
+func (s *Store) markDirty(n int) {
+	s.dirty += n
+	if s.dirty >= s.opts.SaveAfter {
+		select {
+		case s.saveReq <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// saver writes the index cache in the background after SaveAfter changes or
+// every SaveInterval, so a crash costs at most a partial re-read at Open.
+func (s *Store) saver() {
+	defer close(s.saverDone)
+	t := time.NewTicker(s.opts.SaveInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-s.saveReq:
+		case <-t.C:
+		}
+		if err := s.saveIndex(); err != nil {
+			s.log.WithError(err).Warn("store: cannot write the index cache")
+		}
+	}
+}

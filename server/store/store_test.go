@@ -1,0 +1,614 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"letterbox/smtpcore"
+)
+
+func openStore(t testing.TB, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open(%q) error: %v", dir, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// deliver writes msg in small chunks and commits it with rec.
+func deliver(t testing.TB, s *Store, msg string, rec Record) Summary {
+	t.Helper()
+	d, err := s.Create()
+	if err != nil {
+		t.Fatalf("Create() error: %v", err)
+	}
+	for b := []byte(msg); len(b) > 0; {
+		n := min(len(b), 7)
+		if _, err := d.Write(b[:n]); err != nil {
+			t.Fatalf("Write() error: %v", err)
+		}
+		b = b[n:]
+	}
+	sum, err := d.Commit(rec)
+	if err != nil {
+		t.Fatalf("Commit() error: %v", err)
+	}
+	return sum
+}
+
+func dirNames(t testing.TB, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("ReadDir(%q): %v", dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+const sampleMsg = "Return-Path: <alice@example.org>\r\n" +
+	"Received: from client.example.org ([127.0.0.1]) by letterbox with ESMTP id X; Mon, 1 Jan 2024 10:00:00 +0000\r\n" +
+	"From: =?UTF-8?Q?Ren=C3=A9e_Dupont?= <renee@example.org>\r\n" +
+	"To: Bob <bob@example.com>, carol@example.net\r\n" +
+	"Cc: \"Dave, Jr.\" <dave@example.com>\r\n" +
+	"Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= aus\r\n  Berlin\r\n" +
+	"Date: Mon, 1 Jan 2024 10:00:00 +0100\r\n" +
+	"Content-Type: text/plain; charset=utf-8\r\n" +
+	"\r\n" +
+	"Hello Bob,\r\n\r\nthis is   the body.\r\n"
+
+func TestCommitReadsBackByteForByte(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	started := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	rec := Record{
+		MailFrom: "alice@example.org",
+		Rcpts:    []string{"bob@example.com", "carol@example.net", "hidden@bcc.test"},
+		Remote:   "127.0.0.1:5555", Helo: "client.example.org", Protocol: "ESMTPS",
+		TLS:        &TLSInfo{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256"},
+		Started:    started,
+		Transcript: []smtpcore.Event{{Time: started, Dir: smtpcore.DirClient, Text: "EHLO client.example.org"}},
+		Warnings:   []string{"bare LF"},
+	}
+	sum := deliver(t, s, sampleMsg, rec)
+
+	if got := dirNames(t, filepath.Join(dir, "new")); !reflect.DeepEqual(got, []string{sum.ID}) {
+		t.Fatalf("new/ = %q, want [%q]", got, sum.ID)
+	}
+	if got := dirNames(t, filepath.Join(dir, "tmp")); len(got) != 0 {
+		t.Errorf("tmp/ = %q after Commit, want empty", got)
+	}
+	rc, err := s.Open(sum.ID)
+	if err != nil {
+		t.Fatalf("Open(%q) error: %v", sum.ID, err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != sampleMsg {
+		t.Errorf("Open(%q) = %q, want %q", sum.ID, b, sampleMsg)
+	}
+	want := Summary{
+		ID: sum.ID, Received: sum.Received,
+		Date:    time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC),
+		From:    "Renée Dupont <renee@example.org>",
+		To:      []string{"Bob <bob@example.com>", "carol@example.net", "Dave, Jr. <dave@example.com>"},
+		Subject: "Grüße aus Berlin", MailFrom: rec.MailFrom, Rcpts: rec.Rcpts,
+		Size: int64(len(sampleMsg)), Unread: true, Snippet: "Hello Bob, this is the body.",
+	}
+	got, err := s.Get(sum.ID)
+	if err != nil {
+		t.Fatalf("Get(%q) error: %v", sum.ID, err)
+	}
+	if !got.Date.Equal(want.Date) {
+		t.Errorf("Get(%q).Date = %v, want %v", sum.ID, got.Date, want.Date)
+	}
+	got.Date = want.Date
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Get(%q) =\n%+v\nwant\n%+v", sum.ID, got, want)
+	}
+	r, err := s.Record(sum.ID)
+	if err != nil {
+		t.Fatalf("Record(%q) error: %v", sum.ID, err)
+	}
+	if r.ID != sum.ID || r.Size != int64(len(sampleMsg)) || r.MailFrom != rec.MailFrom ||
+		!reflect.DeepEqual(r.Rcpts, rec.Rcpts) || r.TLS == nil || *r.TLS != *rec.TLS ||
+		len(r.Transcript) != 1 || r.Transcript[0].Text != rec.Transcript[0].Text || r.Received.IsZero() {
+		t.Errorf("Record(%q) = %+v, want the committed record %+v", sum.ID, r, rec)
+	}
+	if total, unread := s.Counts(); total != 1 || unread != 1 {
+		t.Errorf("Counts() = %d, %d, want 1, 1", total, unread)
+	}
+}
+
+func TestAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	d, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Write([]byte(sampleMsg)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := d.Abort(); err != nil {
+			t.Errorf("Abort() #%d error: %v", i+1, err)
+		}
+	}
+	for _, sub := range []string{"tmp", "new", "cur", ".letterbox/records"} {
+		if got := dirNames(t, filepath.Join(dir, sub)); len(got) != 0 {
+			t.Errorf("%s/ after Abort = %q, want empty", sub, got)
+		}
+	}
+	if _, err := d.Commit(Record{}); err == nil {
+		t.Errorf("Commit after Abort succeeded, want an error")
+	}
+	// Abort after a successful Commit must not remove the message.
+	d2, _ := s.Create()
+	d2.Write([]byte(sampleMsg))
+	sum, err := d2.Commit(Record{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d2.Abort(); err != nil {
+		t.Errorf("Abort after Commit error: %v", err)
+	}
+	if _, err := s.Path(sum.ID); err != nil {
+		t.Errorf("Path(%q) after Commit+Abort error: %v", sum.ID, err)
+	}
+}
+
+func TestOpenCleansCrashLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	kept := deliver(t, s, sampleMsg, Record{MailFrom: "a@b.test"})
+	// A delivery in flight when the process dies: data in tmp/, no Commit.
+	d, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Write([]byte("Subject: half\r\n\r\nhalf a mess"))
+	d.w.Flush()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A Delete that crashed between the message and its record.
+	stray := filepath.Join(dir, dirRecords, "STRAY.json")
+	os.WriteFile(stray, []byte(`{"id":"STRAY"}`), 0o600)
+
+	s2 := openStore(t, dir)
+	if got := dirNames(t, filepath.Join(dir, "tmp")); len(got) != 0 {
+		t.Errorf("tmp/ after Open = %q, want empty", got)
+	}
+	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stray record after Open: Stat error %v, want not exist", err)
+	}
+	items, total, _ := s2.List(Query{})
+	if total != 1 || len(items) != 1 || items[0].ID != kept.ID {
+		t.Errorf("List after crash = %d items %v, want only %s", total, items, kept.ID)
+	}
+	if _, err := s2.Get(d.ID()); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get(unfinished %q) error = %v, want ErrNotFound", d.ID(), err)
+	}
+}
+
+func TestIndexRebuildGivesSameList(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 12 {
+		msg := fmt.Sprintf("From: s%d@example.org\r\nTo: r%d@d%d.test\r\nSubject: number %d\r\n\r\nbody %d\r\n", i, i, i%3, i, i)
+		ids = append(ids, deliver(t, s, msg, Record{MailFrom: "x@y.test", Rcpts: []string{fmt.Sprintf("r%d@d%d.test", i, i%3)}}).ID)
+	}
+	if err := s.MarkRead(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ids[5]); err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := s.List(Query{})
+	s.Close()
+
+	cases := []struct {
+		name  string
+		spoil func()
+	}{
+		{"warm", func() {}},
+		{"missing", func() { os.Remove(filepath.Join(dir, indexFile)) }},
+		{"corrupt", func() { os.WriteFile(filepath.Join(dir, indexFile), []byte("junk\x00junk"), 0o600) }},
+		{"truncated", func() {
+			b, _ := os.ReadFile(filepath.Join(dir, indexFile))
+			os.WriteFile(filepath.Join(dir, indexFile), b[:len(b)/2], 0o600)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.spoil()
+			s := openStore(t, dir)
+			got, _, _ := s.List(Query{})
+			if !equalSummaries(got, want) {
+				t.Errorf("List after %s index =\n%+v\nwant\n%+v", tc.name, got, want)
+			}
+			s.Close()
+		})
+	}
+}
+
+// equalSummaries compares lists, times by instant.
+func equalSummaries(a, b []Summary) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if !x.Received.Equal(y.Received) || !x.Date.Equal(y.Date) {
+			return false
+		}
+		x.Received, x.Date, y.Received, y.Date = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		if !reflect.DeepEqual(x, y) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestStaleIndexFollowsTheMaildir(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	a := deliver(t, s, "Subject: a\r\n\r\na\r\n", Record{})
+	b := deliver(t, s, "Subject: b\r\n\r\nb\r\n", Record{})
+	s.Close()
+	// While the store is closed, a mail reader marks a read and flags it,
+	// removes b, and another tool drops in c.
+	os.Rename(filepath.Join(dir, "new", a.ID), filepath.Join(dir, "cur", a.ID+":2,FS"))
+	os.Remove(filepath.Join(dir, "new", b.ID))
+	os.WriteFile(filepath.Join(dir, "new", "1700000000.M1P2.host"), []byte("From: Eve <eve@x.test>\nTo: z@zz.test\nSubject: dropped\n\nhi\n"), 0o600)
+
+	s2 := openStore(t, dir)
+	items, total, _ := s2.List(Query{})
+	if total != 2 {
+		t.Fatalf("List total = %d, want 2: %+v", total, items)
+	}
+	got := map[string]Summary{}
+	for _, it := range items {
+		got[it.ID] = it
+	}
+	if sa, ok := got[a.ID]; !ok || sa.Unread {
+		t.Errorf("message a = %+v, want present and read", sa)
+	}
+	c, ok := got["1700000000.M1P2.host"]
+	if !ok || c.Subject != "dropped" || c.From != "Eve <eve@x.test>" || c.MailFrom != "" || len(c.Rcpts) != 0 {
+		t.Errorf("dropped-in message = %+v, want Subject dropped, From Eve, no envelope", c)
+	}
+	if _, err := s2.Record(c.ID); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Record(%q) error = %v, want os.ErrNotExist", c.ID, err)
+	}
+	if got := s2.Domains(); !reflect.DeepEqual(got, []string{"zz.test"}) {
+		t.Errorf("Domains() = %q, want [zz.test] (header To of a message without record)", got)
+	}
+	if _, err := s2.Get(b.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get(removed %q) error = %v, want ErrNotFound", b.ID, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dirRecords, b.ID+".json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("record of removed message still there (Stat error %v)", err)
+	}
+}
+
+func TestConcurrentCommits(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	const n = 50
+	var wg sync.WaitGroup
+	ids := make([]string, n)
+	errs := make(chan error, n)
+	stop := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() { // a GUI listing while sessions deliver
+		defer close(readerDone)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				s.List(Query{Limit: 10, Search: "msg"})
+				s.Counts()
+			}
+		}
+	}()
+	for i := range n {
+		wg.Go(func() {
+			d, err := s.Create()
+			if err != nil {
+				errs <- err
+				return
+			}
+			fmt.Fprintf(d, "From: s@x.test\r\nTo: r%d@d%d.test\r\nSubject: msg %d\r\n\r\n%s\r\n", i, i%5, i, strings.Repeat("x", i*100))
+			sum, err := d.Commit(Record{Rcpts: []string{fmt.Sprintf("r%d@d%d.test", i, i%5)}})
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids[i] = sum.ID
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-readerDone
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent delivery error: %v", err)
+	}
+	items, total, _ := s.List(Query{})
+	if total != n || len(items) != n {
+		t.Fatalf("List total = %d (%d items), want %d", total, len(items), n)
+	}
+	for i := 1; i < len(items); i++ {
+		if items[i].Received.After(items[i-1].Received) {
+			t.Errorf("List not newest first at %d: %v after %v", i, items[i].Received, items[i-1].Received)
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Errorf("id %s assigned twice", id)
+		}
+		seen[id] = true
+	}
+	if got := len(dirNames(t, filepath.Join(dir, "new"))); got != n {
+		t.Errorf("new/ holds %d files, want %d", got, n)
+	}
+	if got := s.Domains(); len(got) != 5 {
+		t.Errorf("Domains() = %q, want 5 domains", got)
+	}
+}
+
+func TestSlowSubscriberDoesNotBlock(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	events, cancel := s.Subscribe(3)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 10 {
+			deliver(t, s, "Subject: x\r\n\r\nx\r\n", Record{})
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Commit blocked on a subscriber that does not read")
+	}
+	var kinds []EventKind
+	for len(events) > 0 {
+		kinds = append(kinds, (<-events).Kind)
+	}
+	if want := []EventKind{Added, Added, Resync}; !reflect.DeepEqual(kinds, want) {
+		t.Errorf("events of a slow subscriber = %v, want %v", kinds, want)
+	}
+	if got := s.Dropped(); got != 8 {
+		t.Errorf("Dropped() = %d, want 8", got)
+	}
+	// Once it has caught up it gets events again.
+	sum := deliver(t, s, "Subject: y\r\n\r\ny\r\n", Record{})
+	if ev := <-events; ev.Kind != Added || ev.ID != sum.ID {
+		t.Errorf("event after catching up = %v %s, want added %s", ev.Kind, ev.ID, sum.ID)
+	}
+	cancel()
+	if _, ok := <-events; ok {
+		t.Errorf("channel still open after cancel")
+	}
+}
+
+func TestMarkReadMovesToCur(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	events, cancel := s.Subscribe(10)
+	defer cancel()
+	sum := deliver(t, s, sampleMsg, Record{})
+	<-events
+	if err := s.MarkRead(sum.ID); err != nil {
+		t.Fatalf("MarkRead(%q) error: %v", sum.ID, err)
+	}
+	if got, want := dirNames(t, filepath.Join(dir, "cur")), []string{sum.ID + ":2,S"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cur/ = %q, want %q", got, want)
+	}
+	if got := dirNames(t, filepath.Join(dir, "new")); len(got) != 0 {
+		t.Errorf("new/ = %q, want empty", got)
+	}
+	if ev := <-events; ev.Kind != Changed || ev.Summary.Unread {
+		t.Errorf("event = %v unread=%v, want changed, read", ev.Kind, ev.Summary.Unread)
+	}
+	if _, unread := s.Counts(); unread != 0 {
+		t.Errorf("Counts() unread = %d, want 0", unread)
+	}
+	if err := s.MarkRead(sum.ID); err != nil {
+		t.Errorf("second MarkRead error: %v", err)
+	}
+	p, _ := s.Path(sum.ID)
+	if b, _ := os.ReadFile(p); string(b) != sampleMsg {
+		t.Errorf("message changed by MarkRead: %q", b)
+	}
+	// Flags a mail reader set are kept, in ASCII order.
+	for _, tc := range []struct{ name, want string }{
+		{"A:2,F", "A:2,FS"}, {"A:2,T", "A:2,ST"}, {"A", "A:2,S"}, {"A:2,S", "A:2,S"},
+	} {
+		if got := withFlag(tc.name, 'S'); got != tc.want {
+			t.Errorf("withFlag(%q, 'S') = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDelete(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	a := deliver(t, s, sampleMsg, Record{})
+	b := deliver(t, s, sampleMsg, Record{})
+	c := deliver(t, s, sampleMsg, Record{})
+	events, cancel := s.Subscribe(10)
+	defer cancel()
+	if err := s.Delete(a.ID); err != nil {
+		t.Fatalf("Delete(%q) error: %v", a.ID, err)
+	}
+	if ev := <-events; ev.Kind != Deleted || ev.ID != a.ID {
+		t.Errorf("event = %v %s, want deleted %s", ev.Kind, ev.ID, a.ID)
+	}
+	if err := s.Delete(a.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Delete(%q) again error = %v, want ErrNotFound", a.ID, err)
+	}
+	s.MarkRead(b.ID)
+	if err := s.DeleteAll(); err != nil {
+		t.Fatalf("DeleteAll() error: %v", err)
+	}
+	<-events // Changed of MarkRead
+	if ev := <-events; ev.Kind != Cleared {
+		t.Errorf("event = %v, want cleared", ev.Kind)
+	}
+	for _, sub := range []string{"new", "cur", ".letterbox/records"} {
+		if got := dirNames(t, filepath.Join(dir, sub)); len(got) != 0 {
+			t.Errorf("%s/ after DeleteAll = %q, want empty", sub, got)
+		}
+	}
+	if total, unread := s.Counts(); total != 0 || unread != 0 {
+		t.Errorf("Counts() = %d, %d, want 0, 0", total, unread)
+	}
+	if _, err := s.Open(c.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Open(%q) after DeleteAll error = %v, want ErrNotFound", c.ID, err)
+	}
+}
+
+func TestListPagingAndFilters(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	type msg struct{ from, to, subject, body string }
+	var ids []string // oldest first
+	for _, m := range []msg{
+		{"ann@a.test", "bob@x.test", "Invoice 1", "total due"},
+		{"bob@b.test", "carol@y.test", "Lunch?", "pizza NEEDLE"},
+		{"ann@a.test", "bob@x.test", "Re: Invoice 1", "paid"},
+		{"dan@c.test", "eve@x.test", "hello", "hi"},
+		{"=?UTF-8?B?w4Rubg==?= <ann@a.test>", "fay@y.test", "Überweisung", "x"},
+	} {
+		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n%s\r\n", m.from, m.to, m.subject, m.body)
+		ids = append(ids, deliver(t, s, raw, Record{MailFrom: "env@e.test", Rcpts: []string{m.to, "bcc@z.test"}}).ID)
+	}
+	newest := func(idx ...int) []string {
+		var out []string
+		for _, i := range idx {
+			out = append(out, ids[i])
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		q     Query
+		want  []string
+		total int
+	}{
+		{"all", Query{}, newest(4, 3, 2, 1, 0), 5},
+		{"first page", Query{Limit: 2}, newest(4, 3), 5},
+		{"second page", Query{Offset: 2, Limit: 2}, newest(2, 1), 5},
+		{"last page", Query{Offset: 4, Limit: 2}, newest(0), 5},
+		{"past the end", Query{Offset: 9, Limit: 2}, nil, 5},
+		{"domain", Query{Domain: "X.test"}, newest(3, 2, 0), 3},
+		{"bcc domain", Query{Domain: "z.test"}, newest(4, 3, 2, 1, 0), 5},
+		{"recipient", Query{Recipient: "Bob@x.test"}, newest(2, 0), 2},
+		{"domain and page", Query{Domain: "x.test", Offset: 1, Limit: 1}, newest(2), 3},
+		{"search subject", Query{Search: "invoice"}, newest(2, 0), 2},
+		{"search from", Query{Search: "dan@"}, newest(3), 1},
+		{"search decoded", Query{Search: "änn"}, newest(4), 1},
+		{"search unicode subject", Query{Search: "überw"}, newest(4), 1},
+		{"search body off", Query{Search: "needle"}, nil, 0},
+		{"search body", Query{Search: "needle", SearchBody: true}, newest(1), 1},
+		{"search body and header", Query{Search: "a.test", SearchBody: true, Limit: 2}, newest(4, 2), 3},
+		{"search and domain", Query{Search: "invoice", Domain: "y.test"}, nil, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			items, total, err := s.List(tc.q)
+			if err != nil {
+				t.Fatalf("List(%+v) error: %v", tc.q, err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.ID)
+			}
+			if !reflect.DeepEqual(got, tc.want) || total != tc.total {
+				t.Errorf("List(%+v) = %q total %d, want %q total %d", tc.q, got, total, tc.want, tc.total)
+			}
+		})
+	}
+	if got, want := s.Domains(), []string{"x.test", "y.test", "z.test"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Domains() = %q, want %q", got, want)
+	}
+	if got, want := s.Recipients("x.test"), []string{"bob@x.test", "eve@x.test"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Recipients(x.test) = %q, want %q", got, want)
+	}
+	all := s.Recipients("")
+	if !sort.StringsAreSorted(all) || len(all) != 5 {
+		t.Errorf("Recipients(\"\") = %q, want 5 sorted addresses", all)
+	}
+}
+
+func TestClosedStore(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	sum := deliver(t, s, sampleMsg, Record{})
+	events, _ := s.Subscribe(4)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close() error: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close() error: %v", err)
+	}
+	if _, ok := <-events; ok {
+		t.Errorf("subscription still open after Close")
+	}
+	if _, err := s.Create(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Create() after Close error = %v, want ErrClosed", err)
+	}
+	if _, err := s.Get(sum.ID); !errors.Is(err, ErrClosed) {
+		t.Errorf("Get() after Close error = %v, want ErrClosed", err)
+	}
+}
+
+func TestRefreshSeesOtherWriters(t *testing.T) {
+	dir := t.TempDir()
+	reader := openStore(t, dir)
+	writer, err := Open(dir, Options{}) // a second process, in effect
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	events, cancel := reader.Subscribe(8)
+	defer cancel()
+	sum := deliver(t, writer, sampleMsg, Record{MailFrom: "w@x.test"})
+	if err := reader.Refresh(); err != nil {
+		t.Fatalf("Refresh() error: %v", err)
+	}
+	got, err := reader.Get(sum.ID)
+	if err != nil || got.MailFrom != "w@x.test" {
+		t.Errorf("Get(%q) after Refresh = %+v, %v; want the writer's message", sum.ID, got, err)
+	}
+	if ev := <-events; ev.Kind != Added || ev.ID != sum.ID {
+		t.Errorf("event = %v %s, want added %s", ev.Kind, ev.ID, sum.ID)
+	}
+	if !bytes.Equal([]byte(got.Subject), []byte("Grüße aus Berlin")) {
+		t.Errorf("Subject = %q", got.Subject)
+	}
+}
