@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# fuzz.sh runs every fuzz target of the module, one after the other, for
+# FUZZTIME each (default 30s). Targets are found by grepping the _test.go files
+# of each package for `func FuzzName(`; go test allows one -fuzz target per run.
+#
+#   scripts/fuzz.sh                 every package (./...)
+#   scripts/fuzz.sh ./smtpcore/...  only these packages
+#   FUZZTIME=5m scripts/fuzz.sh     longer runs
+#
+# A crasher is written by go test to the package's testdata/fuzz/FuzzName/ and
+# becomes a regression seed that plain `go test` replays: commit it with the fix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime=${FUZZTIME:-30s}
+patterns=("$@")
+((${#patterns[@]})) || patterns=(./...)
+
+ran=0
+failed=()
+while read -r dir pkg; do
+	shopt -s nullglob
+	files=("$dir"/*_test.go)
+	shopt -u nullglob
+	((${#files[@]})) || continue
+	while read -r name; do
+		echo "==> $pkg $name ($fuzztime)"
+		ran=$((ran + 1))
+		if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg"; then
+			failed+=("$pkg.$name")
+		fi
+	done < <(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "${files[@]}" | sort -u)
+done < <(go list -f '{{.Dir}} {{.ImportPath}}' "${patterns[@]}")
+
+echo "fuzz: $ran targets run, ${#failed[@]} failed"
+if ((${#failed[@]})); then
+	printf 'fuzz: failed: %s\n' "${failed[@]}" >&2
+	exit 1
+fi
