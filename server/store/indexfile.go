@@ -153,11 +153,12 @@ func readNames(dir string) ([]string, error) {
 // reconcile checks the cached entries against new/ and cur/: entries whose
 // file is gone are dropped, entries whose file moved (flags changed, by us or
 // by a mail reader) follow it, and files the cache does not know are read.
-// It returns the resulting entries and how many differed from the cache.
-func (s *Store) reconcile(prev map[string]*entry) ([]*entry, int, error) {
+// It returns the resulting entries, how many differed from the cache, and the
+// ids of every file on disk (indexed or not).
+func (s *Store) reconcile(prev map[string]*entry) ([]*entry, int, map[string]bool, error) {
 	names, err := s.listMaildir()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	out := make([]*entry, 0, len(names))
 	seen := make(map[string]bool, len(names))
@@ -184,7 +185,7 @@ func (s *Store) reconcile(prev map[string]*entry) ([]*entry, int, error) {
 	changed += len(prev) - len(out) // cached entries whose file is gone
 	read := s.readMessages(unknown)
 	out = append(out, read...)
-	return out, changed + len(read), nil
+	return out, changed + len(read), seen, nil
 }
 
 // readMessages indexes files the cache does not know, several at a time.
@@ -197,8 +198,9 @@ func (s *Store) readMessages(names []diskName) []*entry {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
 		wg.Go(func() {
+			buf := make([]byte, 32<<10)
 			for i := range work {
-				e, err := s.readMessage(names[i].dir, names[i].name)
+				e, err := s.readMessage(names[i].dir, names[i].name, buf)
 				if err != nil {
 					s.log.WithError(err).Warn("store: cannot index message")
 					continue
@@ -223,7 +225,8 @@ func (s *Store) readMessages(names []diskName) []*entry {
 
 // readMessage builds the entry of one file from its headers, its MIME
 // structure and, when there is one, its session record.
-func (s *Store) readMessage(dir, name string) (*entry, error) {
+// buf is the caller's read buffer.
+func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
 	f, err := os.Open(filepath.Join(s.dir, dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -234,7 +237,6 @@ func (s *Store) readMessage(dir, name string) (*entry, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	var sc scanner
-	buf := make([]byte, 32<<10)
 	for !sc.done {
 		n, rerr := f.Read(buf)
 		sc.write(buf[:n])
@@ -260,22 +262,21 @@ func (s *Store) readMessage(dir, name string) (*entry, error) {
 }
 
 // cleanRecords removes session records whose message is gone (a Delete that
-// crashed half way, or a message another tool removed).
-func (s *Store) cleanRecords() {
+// crashed half way, or a message another tool removed). onDisk holds the ids
+// of the files in new/ and cur/, so a message that could not be read keeps
+// its record.
+func (s *Store) cleanRecords(onDisk map[string]bool) {
 	names, err := readNames(filepath.Join(s.dir, dirRecords))
 	if err != nil {
 		s.log.WithError(err).Warn("store: cannot list records")
 		return
 	}
-	s.mu.RLock()
 	var stray []string
 	for _, n := range names {
-		id, ok := strings.CutSuffix(n, ".json")
-		if ok && s.idx.byID[id] == nil {
+		if id, ok := strings.CutSuffix(n, ".json"); ok && !onDisk[id] {
 			stray = append(stray, n)
 		}
 	}
-	s.mu.RUnlock()
 	for _, n := range stray {
 		if err := os.Remove(filepath.Join(s.dir, dirRecords, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			s.log.WithError(err).Warn("store: cannot remove stray record")

@@ -173,7 +173,7 @@ func (s *Store) Refresh() error {
 		snap[id] = e
 	}
 	s.mu.RUnlock()
-	fresh, changed, err := s.reconcile(snap)
+	fresh, changed, _, err := s.reconcile(snap)
 	if err != nil || changed == 0 {
 		return err
 	}

@@ -126,6 +126,10 @@ func (s *Store) MarkRead(id string) error {
 	name := withFlag(e.name, 'S')
 	from := filepath.Join(s.dir, e.dir, e.name)
 	if err := os.Rename(from, filepath.Join(s.dir, dirCur, name)); err != nil {
+		// Another MarkRead (or a mail reader) may have moved it first.
+		if now, lerr := s.locate(e); lerr == nil && !now.sum.Unread {
+			return nil
+		}
 		return fmt.Errorf("store: mark %s read: %w", id, err)
 	}
 	n := e.moved(dirCur, name)

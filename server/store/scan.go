@@ -17,7 +17,7 @@ const (
 	maxHeaderBlock = 64 << 10 // top-level header block parsed for the summary
 	maxPartHeader  = 16 << 10 // header block of one MIME part
 	maxLine        = 2 << 10  // longest line looked at (the rest is skipped)
-	maxSnippetRaw  = 4 << 10  // encoded text kept for the snippet
+	maxSnippetRaw  = 2 << 10  // encoded text kept for the snippet
 	snippetRunes   = 120
 	maxBoundaries  = 16 // nesting depth of multiparts followed
 )
@@ -294,14 +294,28 @@ func stripTags(s string) string {
 
 // squeeze collapses white space and cuts s to n runes, adding "…" when cut.
 func squeeze(s string, n int) string {
-	words := strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
-	})
-	out := strings.Join(words, " ")
-	if utf8.RuneCountInString(out) <= n {
-		return out
+	var b strings.Builder
+	count, gap := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
+			gap = count > 0
+			continue
+		}
+		if count == n {
+			b.WriteString("…")
+			break
+		}
+		if gap {
+			b.WriteByte(' ')
+			gap = false
+			if count++; count == n {
+				continue
+			}
+		}
+		b.WriteRune(r)
+		count++
 	}
-	return strings.TrimSpace(string([]rune(out)[:n])) + "…"
+	return strings.TrimRight(b.String(), " ")
 }
 
 // summary returns what the scan learned, as the header part of a Summary.

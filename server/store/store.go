@@ -116,14 +116,14 @@ func (s *Store) load() error {
 	if idxErr != nil {
 		s.log.WithError(idxErr).Info("store: rebuilding the index")
 	}
-	entries, changed, err := s.reconcile(prev)
+	entries, changed, onDisk, err := s.reconcile(prev)
 	if err != nil {
 		return err
 	}
 	s.idx = newIndex(len(entries))
 	s.idx.bulk(entries)
 	if s.owner {
-		s.cleanRecords()
+		s.cleanRecords(onDisk)
 	}
 	if changed > 0 || idxErr != nil {
 		s.dirty = max(changed, 1)
