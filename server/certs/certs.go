@@ -1,0 +1,60 @@
+// Package certs provides the server's TLS certificates: loading a
+// configured pair, or creating and renewing a self-signed one kept next to
+// the store, its SHA-256 fingerprint for users to trust, and the server's
+// tls.Config.
+//
+// TLS for SMTP is STARTTLS (RFC 3207) and implicit TLS (RFC 8314 §3.3);
+// TLS 1.2 (RFC 5246) is the minimum, as RFC 8314 §4.1 asks. Certificates are
+// X.509 (RFC 5280) with subjectAltName entries (RFC 6125 §6.4) for the names
+// clients connect to.
+package certs
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"strings"
+)
+
+// Fingerprint returns the SHA-256 of the leaf certificate's DER encoding as
+// upper-case hex pairs joined by colons, the form of
+// `openssl x509 -noout -fingerprint -sha256` without its "sha256 Fingerprint="
+// label. It returns "" for an empty certificate.
+func Fingerprint(cert tls.Certificate) string {
+	if len(cert.Certificate) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	h := strings.ToUpper(hex.EncodeToString(sum[:]))
+	var b strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
+}
+
+// ServerConfig returns a new tls.Config serving cert, with TLS 1.2 as the
+// minimum (RFC 8314 §4.1). Everything else keeps crypto/tls's defaults on
+// purpose: its cipher suites and curves are the maintained safe set, and
+// session tickets (with automatically rotated keys) only speed up clients
+// that reconnect. Callers may adjust the returned value before use.
+func ServerConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// Describe names a finished handshake's version and cipher suite, e.g.
+// "TLS1.3 TLS_AES_128_GCM_SHA256", for session records, Received headers
+// and logs. It returns "" when no handshake has completed.
+func Describe(state tls.ConnectionState) string {
+	if !state.HandshakeComplete {
+		return ""
+	}
+	version := strings.ReplaceAll(tls.VersionName(state.Version), " ", "")
+	return version + " " + tls.CipherSuiteName(state.CipherSuite)
+}
