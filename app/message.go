@@ -1,0 +1,308 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+)
+
+// MessageView shows one stored message: a summary with the envelope, the
+// attachments, and tabs for the text, the HTML (as text, or a sanitised copy
+// in the browser), the header fields, the raw source, the MIME structure and
+// the SMTP session that delivered it. It never renders HTML itself.
+//
+// Methods run on the Fyne goroutine. Reading the message runs through the
+// async seam and comes back through ui.
+type MessageView struct {
+	// Window hosts dialogs (Save As, confirmations, errors); set before Build.
+	Window fyne.Window
+	// OnReply and OnForward receive a draft for Compose.
+	OnReply, OnForward func(d msg.Draft)
+	// OnDeleted is called after the shown message was deleted.
+	OnDeleted func(id string)
+
+	st    InboxStore
+	async func(func())
+	ui    func(func())
+	files *messageFiles
+
+	seq  int          // bumped by every Show and Clear; stale loads are dropped
+	data *messageData // what is shown, nil when empty
+
+	empty, problem                       *widget.Label
+	content                              *fyne.Container
+	summary, attachBox                   *fyne.Container
+	attachRow                            fyne.CanvasObject
+	tabs                                 *container.AppTabs
+	text, textNote, html, htmlNote       *widget.Label
+	openHTML                             *widget.Button
+	headers                              *fyne.Container
+	headersNote, rawNote                 *widget.Label
+	raw                                  *widget.TextGrid
+	parts                                *messageParts
+	session                              *widget.RichText
+	sessionInfo                          *fyne.Container
+	reply, forward, saveEML, del, delAll *widget.Button
+	toolbar                              *fyne.Container
+}
+
+func newMessageView(st InboxStore, async, ui func(func()), files *messageFiles) *MessageView {
+	return &MessageView{st: st, async: async, ui: ui, files: files}
+}
+
+// Build makes the view's widgets. Call it once.
+func (v *MessageView) Build() fyne.CanvasObject {
+	v.buildToolbar()
+	v.empty = widget.NewLabelWithStyle("Select a message to read it.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	v.problem = widget.NewLabel("")
+	v.problem.Importance = widget.WarningImportance
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Hide()
+	v.summary = container.New(layout.NewFormLayout())
+	v.attachBox = container.NewHBox()
+	v.attachRow = container.NewHScroll(v.attachBox)
+	v.attachRow.Hide()
+	v.buildTabs()
+	top := container.NewVBox(v.summary, v.problem, v.attachRow)
+	v.content = container.NewBorder(top, nil, nil, nil, v.tabs)
+	v.content.Hide()
+	return container.NewBorder(v.toolbar, nil, nil, nil, container.NewStack(container.NewCenter(v.empty), v.content))
+}
+
+func (v *MessageView) buildToolbar() {
+	v.reply = widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), v.onReply)
+	v.forward = widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), v.onForward)
+	v.saveEML = widget.NewButtonWithIcon("Save as .eml", theme.DocumentSaveIcon(), v.onSaveEML)
+	v.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), v.deleteShown)
+	v.delAll = widget.NewButtonWithIcon("Delete all…", theme.DeleteIcon(), v.onDeleteAll)
+	v.delAll.Importance = widget.DangerImportance
+	v.toolbar = container.NewHBox(v.reply, v.forward, v.saveEML, v.del, layout.NewSpacer(), v.delAll)
+	v.setActions(false)
+}
+
+func (v *MessageView) setActions(on bool) {
+	for _, b := range []*widget.Button{v.reply, v.forward, v.saveEML, v.del} {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+func (v *MessageView) buildTabs() {
+	v.text, v.textNote = messageBodyLabel(), messageNote()
+	v.html, v.htmlNote = messageBodyLabel(), messageNote()
+	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
+	v.headers = container.New(layout.NewFormLayout())
+	v.headersNote = messageNote()
+	v.raw = widget.NewTextGrid()
+	v.raw.Scroll = fyne.ScrollBoth
+	v.rawNote = messageNote()
+	v.parts = newMessageParts()
+	v.session = widget.NewRichText()
+	v.session.Wrapping = fyne.TextWrapBreak
+	v.sessionInfo = container.New(layout.NewFormLayout())
+	htmlTop := container.NewVBox(container.NewHBox(v.openHTML,
+		widget.NewLabel("a sanitised copy: no scripts, no remote content")), v.htmlNote)
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, container.NewVScroll(v.text))),
+		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, container.NewVScroll(v.html))),
+		container.NewTabItem("Headers", container.NewBorder(v.headersNote, nil, nil, nil, container.NewVScroll(v.headers))),
+		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw)),
+		container.NewTabItem("MIME parts", v.parts.tree),
+		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
+	)
+}
+
+// messageBodyLabel is a readable, selectable, wrapping text (not a greyed
+// out Entry).
+func messageBodyLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	return l
+}
+
+// messageNote is a small italic line that explains what a tab shows.
+func messageNote() *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+func messageSetNote(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// Show loads message id off the UI goroutine and shows it. The previous
+// message stays on screen until the new one is ready.
+func (v *MessageView) Show(id string) {
+	v.seq++
+	seq, st := v.seq, v.st
+	v.setActions(false)
+	v.async(func() {
+		d, err := loadMessage(st, id)
+		v.ui(func() {
+			if seq != v.seq {
+				return // another message was chosen meanwhile
+			}
+			if err != nil {
+				v.showMissing(id, err)
+				return
+			}
+			v.fill(d)
+		})
+	})
+}
+
+// Clear empties the view (nothing selected, or the message is gone).
+func (v *MessageView) Clear() {
+	v.seq++
+	v.data = nil
+	v.setActions(false)
+	v.content.Hide()
+	v.empty.SetText("Select a message to read it.")
+	v.empty.Show()
+}
+
+// showMissing says why a message could not be opened.
+func (v *MessageView) showMissing(id string, err error) {
+	v.Clear()
+	v.empty.SetText(fmt.Sprintf("Cannot open message %s:\n%v", id, err))
+}
+
+// showProblem reports an error that does not stop the view, under the summary.
+func (v *MessageView) showProblem(err error) {
+	if err == nil {
+		v.problem.Hide()
+		return
+	}
+	v.problem.SetText(err.Error())
+	v.problem.Show()
+}
+
+// showError tells the user about a failed action, in a dialog when there is
+// a window.
+func (v *MessageView) showError(action string, err error) {
+	err = fmt.Errorf("%s: %w", action, err)
+	if v.Window != nil {
+		dialog.ShowError(err, v.Window)
+		return
+	}
+	v.showProblem(err)
+}
+
+// fill puts d on screen.
+func (v *MessageView) fill(d *messageData) {
+	v.data = d
+	v.fillSummary(d)
+	v.fillDamage(d)
+	v.fillAttachments(d)
+	v.fillBodies(d)
+	v.fillHeaders(d)
+	v.fillRaw(d)
+	v.parts.set(d.view.Parts)
+	v.fillSession(d)
+	v.empty.Hide()
+	v.content.Show()
+	v.setActions(true)
+}
+
+// fillDamage says what was wrong with a damaged message, in a few lines.
+func (v *MessageView) fillDamage(d *messageData) {
+	if d.damage == nil {
+		v.showProblem(nil)
+		return
+	}
+	lines := strings.Split(d.damage.Error(), "\n")
+	if len(lines) > 4 {
+		lines = append(lines[:4], fmt.Sprintf("… and %d more problems", len(lines)-4))
+	}
+	v.showProblem(fmt.Errorf("This message is damaged; it is shown as far as it could be read:\n%s", strings.Join(lines, "\n")))
+}
+
+// fillSummary writes From, To, Cc, the envelope, Subject, Date, size and
+// the session's TLS and AUTH.
+func (v *MessageView) fillSummary(d *messageData) {
+	var rows []fyne.CanvasObject
+	add := func(key, value string) {
+		if strings.TrimSpace(value) == "" {
+			return
+		}
+		k := widget.NewLabelWithStyle(key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		val := widget.NewLabel(value)
+		val.Wrapping = fyne.TextWrapWord
+		val.Selectable = true
+		rows = append(rows, k, val)
+	}
+	w := d.view
+	subject := w.Subject
+	if strings.TrimSpace(subject) == "" {
+		subject = "(no subject)"
+	}
+	add("Subject", subject)
+	add("From", w.From)
+	add("To", w.To)
+	add("Cc", w.Cc)
+	if d.rec != nil {
+		from := d.rec.MailFrom
+		if from == "" {
+			from = "<> (null sender)"
+		}
+		add("Envelope from", from)
+		add("Envelope to", strings.Join(d.envelopeRcpts(), ", "))
+	}
+	add("Date", messageDate(w.Date, d.sum.Received))
+	add("Size", smtpcore.FormatSize(d.sum.Size))
+	add("Security", messageSecurity(d))
+	v.summary.Objects = rows
+	v.summary.Refresh()
+}
+
+// messageDate shows the header date and, when it differs, when it arrived.
+func messageDate(date, received time.Time) string {
+	const f = "Mon, 2 Jan 2006 15:04:05 -0700"
+	switch {
+	case date.IsZero() && received.IsZero():
+		return ""
+	case date.IsZero():
+		return "(no Date header); received " + received.Local().Format(f)
+	case received.IsZero() || date.Sub(received).Abs() < time.Minute:
+		return date.Format(f)
+	}
+	return date.Format(f) + " (received " + received.Local().Format(f) + ")"
+}
+
+// messageSecurity summarises TLS and AUTH of the delivering session.
+func messageSecurity(d *messageData) string {
+	if d.rec == nil {
+		return ""
+	}
+	var parts []string
+	if t := d.rec.TLS; t != nil {
+		parts = append(parts, "TLS "+strings.TrimPrefix(t.Version, "TLS ")+" "+t.Cipher)
+	} else {
+		parts = append(parts, "no TLS")
+	}
+	if d.rec.AuthUser != "" {
+		parts = append(parts, "AUTH as "+d.rec.AuthUser)
+	}
+	return strings.Join(parts, " · ")
+}

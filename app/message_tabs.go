@@ -1,0 +1,264 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+)
+
+const (
+	messageMaxHeaderRows = 300  // header fields laid out in the Headers tab
+	messageMaxSession    = 2000 // transcript lines in the SMTP session tab
+)
+
+// fillBodies writes the Text and HTML tabs. HTML is never rendered: the HTML
+// tab shows it converted to text, and "Open in browser" writes a sanitised
+// copy.
+func (v *MessageView) fillBodies(d *messageData) {
+	w := d.view
+	text, cut := messageShown(messageTrimBlank(w.Text))
+	var notes []string
+	switch {
+	case w.HTML != "" && !messageHasPlainText(w):
+		notes = append(notes, "This message has only an HTML body; it is shown here as text.")
+	case strings.TrimSpace(text) == "":
+		notes = append(notes, "This message has no text body.")
+	}
+	if cut || w.TextTruncated {
+		notes = append(notes, "The text is long; only its beginning is shown. Save as .eml to see it all.")
+	}
+	messageSetNote(v.textNote, strings.Join(notes, " "))
+	v.text.SetText(text)
+
+	if w.HTML == "" {
+		v.openHTML.Disable()
+		messageSetNote(v.htmlNote, "This message has no HTML body.")
+		v.html.SetText("")
+		return
+	}
+	v.openHTML.Enable()
+	html, cut := messageShown(messageTrimBlank(msg.HTMLToText(w.HTML)))
+	note := "The HTML body as text. Links are shown in brackets."
+	if cut || w.HTMLTruncated {
+		note += " It is long; only its beginning is shown."
+	}
+	messageSetNote(v.htmlNote, note)
+	v.html.SetText(html)
+}
+
+// messageHasPlainText reports whether a text/plain body was found (ReadView
+// fills Text from the HTML when there is none).
+func messageHasPlainText(w *msg.View) bool {
+	for _, p := range w.Parts {
+		if p.ContentType == "text/plain" && p.Disposition != "attachment" && p.Filename == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// fillHeaders lays the header fields out in two columns, in order.
+func (v *MessageView) fillHeaders(d *messageData) {
+	h := d.view.Header
+	note := ""
+	if len(h) > messageMaxHeaderRows {
+		note = fmt.Sprintf("The first %d of %d header fields; the Raw source tab has them all.", messageMaxHeaderRows, len(h))
+		h = h[:messageMaxHeaderRows]
+	}
+	messageSetNote(v.headersNote, note)
+	rows := make([]fyne.CanvasObject, 0, 2*len(h))
+	for _, f := range h {
+		k := widget.NewLabelWithStyle(f[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		val := widget.NewLabel(f[1])
+		val.Wrapping = fyne.TextWrapBreak
+		val.Selectable = true
+		rows = append(rows, k, val)
+	}
+	v.headers.Objects = rows
+	v.headers.Refresh()
+}
+
+// fillRaw shows the raw source, cut for huge messages.
+func (v *MessageView) fillRaw(d *messageData) {
+	note := ""
+	if d.rawSize > int64(len(d.raw)) && d.rawSize > messageRawMax {
+		note = fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
+			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize))
+	}
+	messageSetNote(v.rawNote, note)
+	v.raw.SetText(strings.ReplaceAll(d.raw, "\r", "␍"))
+	v.raw.ScrollToTop()
+}
+
+// fillSession shows the delivering SMTP session: who, how, and the
+// server-side transcript coloured by direction.
+func (v *MessageView) fillSession(d *messageData) {
+	rec := d.rec
+	if rec == nil {
+		v.sessionInfo.Objects = []fyne.CanvasObject{widget.NewLabel(""),
+			widget.NewLabel("No session record: this message was put in the Maildir by another program.")}
+		v.sessionInfo.Refresh()
+		v.session.Segments = nil
+		v.session.Refresh()
+		return
+	}
+	var rows []fyne.CanvasObject
+	add := func(k, val string) {
+		if val == "" {
+			return
+		}
+		l := widget.NewLabel(val)
+		l.Wrapping = fyne.TextWrapWord
+		l.Selectable = true
+		rows = append(rows, widget.NewLabelWithStyle(k, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}), l)
+	}
+	add("Client", strings.TrimSpace(rec.Remote+" "+messageParen(rec.Helo)))
+	add("Protocol", rec.Protocol)
+	if rec.TLS != nil {
+		tls := rec.TLS.Version + ", " + rec.TLS.Cipher
+		if rec.TLS.ServerName != "" {
+			tls += ", SNI " + rec.TLS.ServerName
+		}
+		add("TLS", tls)
+	}
+	add("AUTH", rec.AuthUser)
+	add("Connected", messageTime(rec.Started))
+	add("Stored", messageTime(rec.Received))
+	add("Warnings", strings.Join(rec.Warnings, "\n"))
+	v.sessionInfo.Objects = rows
+	v.sessionInfo.Refresh()
+	v.session.Segments = messageTranscript(rec.Transcript)
+	v.session.Refresh()
+}
+
+func messageParen(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(HELO " + s + ")"
+}
+
+func messageTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04:05.000 MST")
+}
+
+// messageTranscript renders transcript events, one line each, coloured by
+// direction like the compose transcript.
+func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
+	var segs []widget.RichTextSegment
+	n := len(evs)
+	if n > messageMaxSession {
+		evs = evs[:messageMaxSession]
+	}
+	for _, e := range evs {
+		segs = append(segs, &widget.TextSegment{
+			Text: e.String(),
+			Style: widget.RichTextStyle{
+				ColorName: messageDirColor(e.Dir),
+				TextStyle: fyne.TextStyle{Monospace: true},
+			},
+		})
+	}
+	if n > messageMaxSession {
+		segs = append(segs, &widget.TextSegment{
+			Text:  fmt.Sprintf("… %d more lines not shown", n-messageMaxSession),
+			Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Italic: true}},
+		})
+	}
+	return segs
+}
+
+// messageDirColor picks the colour of a transcript line.
+func messageDirColor(d smtpcore.Dir) fyne.ThemeColorName {
+	switch d {
+	case smtpcore.DirClient:
+		return theme.ColorNamePrimary
+	case smtpcore.DirServer:
+		return theme.ColorNameForeground
+	case smtpcore.DirTLS:
+		return theme.ColorNameSuccess
+	case smtpcore.DirError:
+		return theme.ColorNameError
+	}
+	return theme.ColorNamePlaceHolder
+}
+
+// messageParts is the MIME parts tab: a tree of the entities by path.
+type messageParts struct {
+	tree     *widget.Tree
+	byID     map[string]msg.Part
+	children map[string][]string
+}
+
+// Tree node ids are "#" + the part's path; the root multipart's path is "".
+func newMessageParts() *messageParts {
+	m := &messageParts{byID: map[string]msg.Part{}, children: map[string][]string{}}
+	m.tree = widget.NewTree(
+		func(uid widget.TreeNodeID) []widget.TreeNodeID { return m.children[uid] },
+		func(uid widget.TreeNodeID) bool { return len(m.children[uid]) > 0 },
+		func(bool) fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(messagePartLine(m.byID[uid]))
+		},
+	)
+	return m
+}
+
+// set shows parts (tree order, as msg.View lists them).
+func (m *messageParts) set(parts []msg.Part) {
+	m.byID = make(map[string]msg.Part, len(parts))
+	m.children = map[string][]string{}
+	for _, p := range parts {
+		uid := "#" + p.Path
+		m.byID[uid] = p
+		parent := ""
+		switch i := strings.LastIndexByte(p.Path, '.'); {
+		case i >= 0:
+			parent = "#" + p.Path[:i]
+		case p.Path != "":
+			parent = "#"
+		}
+		if _, ok := m.byID[parent]; !ok {
+			parent = "" // the tree's root
+		}
+		m.children[parent] = append(m.children[parent], uid)
+	}
+	m.tree.Refresh()
+	m.tree.OpenAllBranches()
+}
+
+// messagePartLine describes one part: path, type, charset, size, name.
+func messagePartLine(p msg.Part) string {
+	path := p.Path
+	if path == "" {
+		path = "message"
+	}
+	fields := []string{path, p.ContentType}
+	if p.Charset != "" {
+		fields = append(fields, "charset="+p.Charset)
+	}
+	if !strings.HasPrefix(p.ContentType, "multipart/") {
+		fields = append(fields, smtpcore.FormatSize(p.Size))
+	}
+	if p.Disposition != "" {
+		fields = append(fields, p.Disposition)
+	}
+	if p.Filename != "" {
+		fields = append(fields, "“"+p.Filename+"”")
+	}
+	return strings.Join(fields, "  ·  ")
+}
