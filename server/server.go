@@ -1,0 +1,316 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"letterbox/server/sasl"
+	"letterbox/server/store"
+	"letterbox/smtpcore"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("server: closed")
+
+// delivery is what a session needs of a message being stored; *store.Delivery
+// has it. It is an interface so that tests can make the store fail.
+type delivery interface {
+	io.Writer
+	ID() string
+	Size() int64
+	Commit(store.Record) (store.Summary, error)
+	Abort() error
+}
+
+// Server is an SMTP server (RFC 5321) that keeps every message it accepts in a
+// store and relays nothing. Its methods are safe for concurrent use; each
+// session runs on its own goroutine.
+type Server struct {
+	cfg         Config
+	log         logrus.FieldLogger
+	create      func() (delivery, error)
+	storeDir    string
+	tlsConfig   *tls.Config // nil when TLS is off
+	fingerprint string
+	auth        sasl.Authenticator // nil when AUTH is off
+	bufs        sync.Pool          // *[]byte copy buffers for DATA and BDAT
+
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	sessions   map[*session]struct{}
+	perIP      map[string]int
+	addr       net.Addr
+	tlsAddr    net.Addr
+	warnings   []string
+	closing    bool
+	done       chan struct{} // closed when closing and no session is left
+	doneClosed bool
+
+	// hook, when set by a test, runs before each command is handled.
+	hook func(smtpcore.Command)
+}
+
+// New returns a server that stores mail in st. It loads or creates the TLS
+// certificate and the AUTH credentials, so a bad setting fails here. It does
+// not listen yet: call Start, Serve or ServeConn.
+func New(cfg Config, st *store.Store) (*Server, error) {
+	if st == nil {
+		return nil, errors.New("server: New needs a store")
+	}
+	cfg = cfg.withDefaults()
+	s := &Server{
+		cfg:       cfg,
+		log:       cfg.Logger,
+		storeDir:  st.Dir(),
+		listeners: map[net.Listener]struct{}{},
+		sessions:  map[*session]struct{}{},
+		perIP:     map[string]int{},
+		done:      make(chan struct{}),
+	}
+	s.create = func() (delivery, error) {
+		d, err := st.Create()
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+	s.bufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	if err := s.setupTLS(); err != nil {
+		return nil, err
+	}
+	if err := s.setupAuth(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start binds Listen (and TLSListen when set) now, so that an address already in
+// use is reported here, and serves each listener on a background goroutine
+// until Shutdown.
+func (s *Server) Start() error {
+	l, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Listen, err)
+	}
+	var tl net.Listener
+	if s.cfg.TLSListen != "" {
+		if s.tlsConfig == nil {
+			l.Close()
+			return errors.New("server: an implicit-TLS listener needs TLS, which is off")
+		}
+		if tl, err = net.Listen("tcp", s.cfg.TLSListen); err != nil {
+			l.Close()
+			return fmt.Errorf("server: listen on %s: %w", s.cfg.TLSListen, err)
+		}
+	}
+	s.mu.Lock()
+	s.addr = l.Addr()
+	s.warnings = append(s.warnings, exposureWarnings(l.Addr(), s.cfg)...)
+	if tl != nil {
+		s.tlsAddr = tl.Addr()
+		s.warnings = append(s.warnings, exposureWarnings(tl.Addr(), s.cfg)...)
+	}
+	s.mu.Unlock()
+	go s.serveInBackground(l, false)
+	if tl != nil {
+		go s.serveInBackground(tl, true)
+	}
+	return nil
+}
+
+func (s *Server) serveInBackground(l net.Listener, implicitTLS bool) {
+	if err := s.serve(l, implicitTLS); err != nil && !errors.Is(err, ErrServerClosed) {
+		s.log.WithError(err).WithField("listen", l.Addr().String()).Error("listener stopped")
+	}
+}
+
+// Serve accepts connections on l and serves each on its own goroutine. It
+// blocks until l fails or Shutdown is called, and then returns ErrServerClosed.
+// Serve closes l when it returns.
+func (s *Server) Serve(l net.Listener) error { return s.serve(l, false) }
+
+func (s *Server) serve(l net.Listener, implicitTLS bool) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		l.Close()
+		return ErrServerClosed
+	}
+	s.listeners[l] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, l)
+		s.mu.Unlock()
+		l.Close()
+	}()
+	var backoff time.Duration
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return ErrServerClosed
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("server: accept: %w", err)
+			}
+			// EMFILE and friends: wait a little and try again, as net/http does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.log.WithError(err).Warnf("accept failed; retrying in %v", backoff)
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		go s.handle(c, implicitTLS)
+	}
+}
+
+// ServeConn runs one SMTP session on c and returns when it ends; c is closed
+// then. It counts against the connection limits like an accepted connection.
+func (s *Server) ServeConn(c net.Conn) { s.handle(c, false) }
+
+// handle admits c under the connection limits and runs its session.
+func (s *Server) handle(c net.Conn, implicitTLS bool) {
+	sess := newSession(s, c)
+	if reply := s.admit(sess); reply != nil {
+		sess.reject(reply)
+		return
+	}
+	defer s.release(sess)
+	sess.serve(implicitTLS)
+}
+
+// admit registers sess, or returns the reply that turns it away.
+func (s *Server) admit(sess *session) *smtpcore.Reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closing:
+		return smtpcore.NewReply(421, "4.3.2", "%s Service shutting down, try again later", s.cfg.Hostname)
+	case len(s.sessions) >= s.cfg.MaxConnections:
+		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections, try again later", s.cfg.Hostname)
+	case s.perIP[sess.remoteIP] >= s.cfg.MaxConnectionsPerIP:
+		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections from your address, try again later", s.cfg.Hostname)
+	}
+	s.sessions[sess] = struct{}{}
+	s.perIP[sess.remoteIP]++
+	return nil
+}
+
+func (s *Server) release(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sess)
+	if s.perIP[sess.remoteIP]--; s.perIP[sess.remoteIP] <= 0 {
+		delete(s.perIP, sess.remoteIP)
+	}
+	s.maybeDone()
+}
+
+// maybeDone closes s.done once shutting down and idle. s.mu must be held.
+func (s *Server) maybeDone() {
+	if s.closing && len(s.sessions) == 0 && !s.doneClosed {
+		s.doneClosed = true
+		close(s.done)
+	}
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// Addr returns the address of the plain listener, nil before Start.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// TLSAddr returns the address of the implicit-TLS listener, nil before Start
+// or when there is none.
+func (s *Server) TLSAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tlsAddr
+}
+
+// Fingerprint returns the SHA-256 fingerprint of the TLS certificate as
+// colon-separated hex, or "" when TLS is off.
+func (s *Server) Fingerprint() string { return s.fingerprint }
+
+// Warnings returns notes for the user about exposure, such as a listener on a
+// non-loopback address. It is complete once Start has returned.
+func (s *Server) Warnings() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.warnings...)
+}
+
+// Shutdown stops accepting connections and closes idle sessions with 421
+// 4.3.2; a session in the middle of a mail transaction may finish it. When ctx
+// ends first, the remaining sessions get 421 4.3.2 and are closed, and
+// Shutdown returns ctx.Err(). A shut-down server cannot start again.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for l := range s.listeners {
+		l.Close()
+	}
+	sessions := s.sessionList()
+	s.maybeDone()
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		sess.interruptIfIdle()
+	}
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	sessions = s.sessionList()
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		sess.interrupt()
+	}
+	select { // each session now says 421 and closes; that takes at most goodbyeTimeout
+	case <-s.done:
+	case <-time.After(2 * goodbyeTimeout):
+	}
+	return ctx.Err()
+}
+
+// sessionList returns the current sessions; s.mu must be held.
+func (s *Server) sessionList() []*session {
+	list := make([]*session, 0, len(s.sessions))
+	for sess := range s.sessions {
+		list = append(list, sess)
+	}
+	return list
+}
+
+// exposureWarnings explains what listening on addr exposes.
+func exposureWarnings(addr net.Addr, cfg Config) []string {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok || ta.IP.IsLoopback() {
+		return nil
+	}
+	w := []string{fmt.Sprintf("listening on a non-loopback address %s: other machines can deliver mail here", addr)}
+	if cfg.Auth == "any" {
+		w = append(w, fmt.Sprintf("AUTH on %s accepts any name and password", addr))
+	}
+	if cfg.AllowInsecureAuth && cfg.Auth != "off" {
+		w = append(w, fmt.Sprintf("passwords may cross the network unencrypted on %s (insecure AUTH allowed)", addr))
+	}
+	return w
+}
