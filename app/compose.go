@@ -1,0 +1,319 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+)
+
+// localTarget is the server picker's name for the in-process server.
+const localTarget = "This computer (Letterbox)"
+
+const (
+	prefFrom   = "compose.from"
+	prefTarget = "compose.server"
+)
+
+var errRequired = errors.New("required")
+
+// SendFunc sends one message; smtpcore.Send in the app, a fake in tests. It is
+// called off the UI goroutine and calls cfg.Events on its own goroutine.
+type SendFunc func(ctx context.Context, cfg smtpcore.ClientConfig, env smtpcore.Envelope,
+	build func(allow8bit bool) (smtpcore.Message, error)) (*smtpcore.Result, error)
+
+// Compose is the Compose tab: server picker, addresses checked as typed,
+// subject, text and HTML bodies, attachments, and Send with progress, Cancel
+// and a result per recipient. Its conversation shows live in a Transcript.
+//
+// All methods run on the Fyne goroutine; the SMTP conversation runs through async.
+type Compose struct {
+	// OnManageServers opens Settings at the saved servers.
+	OnManageServers func()
+
+	window     fyne.Window
+	prefs      fyne.Preferences
+	profiles   profileStore
+	secrets    Secrets
+	send       SendFunc
+	async      func(func())
+	transcript *Transcript
+	recent     recentList
+
+	localAddr, localFingerprint string // the running local server, "" when off
+
+	server         *widget.Select
+	from           *addressField
+	to, cc, bcc    *addressField
+	subject        *widget.Entry
+	body, html     *widget.Entry
+	attachments    *attachmentList
+	sendBtn        *widget.Button
+	cancelBtn      *widget.Button
+	progress       *widget.ProgressBar
+	status         *widget.Label
+	progressUpdate coalescer
+	progressVal    progressValue
+
+	cancel context.CancelFunc // non-nil while sending
+}
+
+// NewCompose returns the Compose view. send nil means smtpcore.Send, async nil
+// means goroutines, secrets nil means passwords are always asked for.
+func NewCompose(w fyne.Window, prefs fyne.Preferences, secrets Secrets, t *Transcript, send SendFunc, async func(func())) *Compose {
+	if send == nil {
+		send = smtpcore.Send
+	}
+	c := &Compose{
+		window: w, prefs: prefs, profiles: profileStore{prefs}, secrets: secrets,
+		send: send, async: orGo(async), transcript: t, recent: recentList{prefs},
+	}
+	c.progressUpdate.run = c.showProgress
+	c.buildWidgets()
+	return c
+}
+
+func (c *Compose) buildWidgets() {
+	c.server = widget.NewSelect(nil, func(name string) {
+		c.prefs.SetString(prefTarget, name)
+		c.validate()
+	})
+	c.from = newAddressField("you@example.org", true, true, nil, c.validate)
+	c.from.SetText(c.prefs.String(prefFrom))
+	c.to = newAddressField("name@example.org, another@example.org", false, false, &c.recent, c.validate)
+	c.cc = newAddressField("", false, false, &c.recent, c.validate)
+	c.bcc = newAddressField("", false, false, &c.recent, c.validate)
+	c.subject = widget.NewEntry()
+	c.subject.SetPlaceHolder("Subject")
+	c.body = widget.NewMultiLineEntry()
+	c.body.Wrapping = fyne.TextWrapWord
+	c.body.SetPlaceHolder("Message text")
+	c.html = widget.NewMultiLineEntry()
+	c.html.Wrapping = fyne.TextWrapWord
+	c.html.SetPlaceHolder("<p>Optional HTML version, sent as multipart/alternative with the text</p>")
+	c.attachments = newAttachmentList(nil)
+	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.sendBtn.Importance = widget.HighImportance
+	c.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), c.onCancel)
+	c.cancelBtn.Hide()
+	c.progress = widget.NewProgressBar()
+	c.progress.Hide()
+	c.status = widget.NewLabel("")
+	c.status.Truncation = fyne.TextTruncateEllipsis
+	c.refreshTargets()
+}
+
+// Build returns the form with the send bar.
+func (c *Compose) Build() fyne.CanvasObject {
+	manage := widget.NewButtonWithIcon("", theme.SettingsIcon(), func() {
+		if c.OnManageServers != nil {
+			c.OnManageServers()
+		}
+	})
+	form := widget.NewForm(
+		widget.NewFormItem("Server", container.NewBorder(nil, nil, nil, manage, c.server)),
+		widget.NewFormItem("From", c.from.Build()),
+		widget.NewFormItem("To", c.to.Build()),
+		widget.NewFormItem("Cc", c.cc.Build()),
+		widget.NewFormItem("Bcc", c.bcc.Build()),
+		widget.NewFormItem("Subject", c.subject),
+	)
+	bodies := container.NewAppTabs(
+		container.NewTabItem("Text", c.body),
+		container.NewTabItem("HTML (optional)", c.html),
+	)
+	sendBar := container.NewBorder(nil, nil, container.NewHBox(c.sendBtn, c.cancelBtn), nil,
+		container.NewStack(c.status, c.progress))
+	bottom := container.NewVBox(c.attachments.Build(c.window), widget.NewSeparator(), sendBar)
+	c.validate()
+	return container.NewBorder(form, bottom, nil, nil, bodies)
+}
+
+// SetLocalServer tells Compose where the in-process server listens ("" when it
+// is off) and its certificate fingerprint, and refreshes the server picker.
+func (c *Compose) SetLocalServer(addr, fingerprint string) {
+	c.localAddr, c.localFingerprint = addr, fingerprint
+	c.refreshTargets()
+}
+
+// RefreshServers reloads the saved profiles into the server picker.
+func (c *Compose) RefreshServers() { c.refreshTargets() }
+
+func (c *Compose) refreshTargets() {
+	var opts []string
+	if c.localAddr != "" {
+		opts = append(opts, localTarget)
+	}
+	for _, p := range c.profiles.List() {
+		opts = append(opts, p.Name)
+	}
+	c.server.SetOptions(opts)
+	c.server.PlaceHolder = "Switch on the local server or add a server"
+	want := c.server.Selected
+	if want == "" {
+		want = c.prefs.String(prefTarget)
+	}
+	switch {
+	case contains(opts, want):
+		c.server.SetSelected(want)
+	case len(opts) > 0:
+		c.server.SetSelected(opts[0])
+	default:
+		c.server.ClearSelected()
+	}
+	c.validate()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validate enables Send when a server is chosen, every address is valid and
+// there is at least one recipient, and says what is missing otherwise.
+func (c *Compose) validate() {
+	if c.sendBtn == nil || c.status == nil {
+		return
+	}
+	if c.cancel != nil {
+		c.sendBtn.Disable()
+		return
+	}
+	reason := c.missing()
+	if reason != "" {
+		c.sendBtn.Disable()
+	} else {
+		c.sendBtn.Enable()
+	}
+	if c.progress.Visible() {
+		return
+	}
+	c.status.Importance = widget.LowImportance
+	c.status.SetText(reason)
+}
+
+// missing says why the message cannot be sent yet, or "".
+func (c *Compose) missing() string {
+	switch {
+	case c.server.Selected == "":
+		return "Choose a server: switch on the local server, or add one in Settings"
+	case !c.from.Valid():
+		return "Enter a valid From address"
+	case !c.to.Valid() || !c.cc.Valid() || !c.bcc.Valid():
+		return "Correct the marked address"
+	case c.to.Count()+c.cc.Count()+c.bcc.Count() == 0:
+		return "Add at least one recipient"
+	}
+	return ""
+}
+
+// CanSend reports whether Send is enabled.
+func (c *Compose) CanSend() bool { return !c.sendBtn.Disabled() }
+
+// Draft returns the message as composed.
+func (c *Compose) Draft() msg.Draft {
+	return msg.Draft{
+		From:        strings.TrimSpace(c.from.Text()),
+		To:          nonEmpty(c.to.Text()),
+		Cc:          nonEmpty(c.cc.Text()),
+		Bcc:         nonEmpty(c.bcc.Text()),
+		Subject:     c.subject.Text,
+		Text:        c.body.Text,
+		HTML:        c.html.Text,
+		Attachments: c.attachments.Draft(),
+	}
+}
+
+func nonEmpty(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// Load fills the form from d (Reply, Forward, or a saved draft); an empty
+// From in d keeps the remembered one. Attachments that cannot be read are
+// reported in the status line.
+func (c *Compose) Load(d msg.Draft) {
+	c.Clear()
+	if d.From != "" {
+		c.from.SetText(d.From)
+	}
+	c.to.SetText(strings.Join(d.To, ", "))
+	c.cc.SetText(strings.Join(d.Cc, ", "))
+	c.bcc.SetText(strings.Join(d.Bcc, ", "))
+	c.subject.SetText(d.Subject)
+	c.body.SetText(d.Text)
+	c.html.SetText(d.HTML)
+	var paths []string
+	for _, a := range d.Attachments {
+		paths = append(paths, a.Path)
+	}
+	if err := c.attachments.Add(paths); err != nil {
+		c.status.Importance = widget.DangerImportance
+		c.status.SetText(err.Error())
+	}
+	c.validate()
+}
+
+// Clear empties the message for a new one; the server and From stay.
+func (c *Compose) Clear() {
+	for _, f := range []*addressField{c.to, c.cc, c.bcc} {
+		f.SetText("")
+	}
+	c.subject.SetText("")
+	c.body.SetText("")
+	c.html.SetText("")
+	c.attachments.Clear()
+	c.validate()
+}
+
+// HasContent reports whether the message has anything a user would not want
+// to lose: recipients, subject, text or attachments.
+func (c *Compose) HasContent() bool {
+	for _, s := range []string{c.to.Text(), c.cc.Text(), c.bcc.Text(), c.subject.Text, c.body.Text, c.html.Text} {
+		if strings.TrimSpace(s) != "" {
+			return true
+		}
+	}
+	return len(c.attachments.items) > 0
+}
+
+// AddFiles attaches the files at paths (the file picker and drag-and-drop).
+func (c *Compose) AddFiles(paths []string) error { return c.attachments.Add(paths) }
+
+// Attachments returns the attached files' names, in order.
+func (c *Compose) Attachments() []string {
+	var out []string
+	for _, a := range c.attachments.items {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+// RemoveAttachment removes the i-th attachment, as its remove button does.
+func (c *Compose) RemoveAttachment(i int) { c.attachments.Remove(i) }
+
+// FocusTo puts the keyboard focus in the To field.
+func (c *Compose) FocusTo() {
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(c.to.entry); cv != nil {
+		cv.Focus(c.to.entry)
+	}
+}
+
+// Sending reports whether a message is being sent.
+func (c *Compose) Sending() bool { return c.cancel != nil }
+
+// Status returns the status line under the form.
+func (c *Compose) Status() string { return c.status.Text }

@@ -1,0 +1,321 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+)
+
+// progressValue holds the latest DATA progress, written by the sending
+// goroutine and read on the Fyne goroutine.
+type progressValue struct {
+	mu          sync.Mutex
+	sent, total int64
+}
+
+func (p *progressValue) set(sent, total int64) {
+	p.mu.Lock()
+	p.sent, p.total = sent, total
+	p.mu.Unlock()
+}
+
+func (p *progressValue) get() (sent, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sent, p.total
+}
+
+// sendJob is one message on its way: where to, what, and how.
+type sendJob struct {
+	cfg   smtpcore.ClientConfig
+	env   smtpcore.Envelope
+	draft msg.Draft
+	local bool // to the in-process server: link the transcript to the stored message
+}
+
+// onSend checks the message, works out the server settings (asking for a
+// password when the keyring has none), and sends it off the UI goroutine.
+func (c *Compose) onSend() {
+	if c.cancel != nil || c.missing() != "" {
+		return
+	}
+	d := c.Draft()
+	if err := d.Validate(); err != nil {
+		c.fail("The message cannot be sent", err)
+		return
+	}
+	from, rcpts, err := d.Envelope()
+	if err != nil {
+		c.fail("The message cannot be sent", err)
+		return
+	}
+	job := &sendJob{env: smtpcore.Envelope{From: from, To: rcpts}, draft: d}
+	if c.server.Selected == localTarget {
+		job.cfg, job.local = c.localConfig(), true
+		c.start(job)
+		return
+	}
+	p, ok := c.profiles.Find(c.server.Selected)
+	if !ok {
+		c.fail("The message cannot be sent", fmt.Errorf("the server %q is no longer saved", c.server.Selected))
+		return
+	}
+	job.cfg = smtpcore.ClientConfig{Addr: p.Addr(), Security: p.Security(), PinnedSHA256: p.Fingerprint}
+	if !p.NeedsPassword() {
+		c.start(job)
+		return
+	}
+	c.withPassword(p, func(password string) {
+		job.cfg.Auth = &smtpcore.Auth{Username: p.Username, Password: password}
+		c.start(job)
+	})
+}
+
+// localConfig reaches the in-process server over loopback, with STARTTLS
+// pinned to its own certificate when it has one, so the transcript shows TLS.
+func (c *Compose) localConfig() smtpcore.ClientConfig {
+	addr := c.localAddr
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
+	cfg := smtpcore.ClientConfig{Addr: addr, Security: smtpcore.SecurityNone}
+	if c.localFingerprint != "" {
+		cfg.Security, cfg.PinnedSHA256 = smtpcore.SecuritySTARTTLS, c.localFingerprint
+	}
+	return cfg
+}
+
+// withPassword calls then with the profile's password: from the keyring, or
+// asked for (and, if the user wishes, remembered) when there is none.
+func (c *Compose) withPassword(p Profile, then func(string)) {
+	var keyErr error
+	if c.secrets != nil {
+		pw, err := c.secrets.Get(p.Account())
+		if err == nil {
+			then(pw)
+			return
+		}
+		if !errors.Is(err, errNoPassword) {
+			keyErr = err
+		}
+	}
+	pw := widget.NewPasswordEntry()
+	remember := widget.NewCheck("Remember in the desktop keyring", nil)
+	remember.SetChecked(c.secrets != nil && keyErr == nil)
+	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
+	if c.secrets != nil && keyErr == nil {
+		items = append(items, widget.NewFormItem("", remember))
+	} else {
+		note := widget.NewFormItem("", widget.NewLabel("No desktop keyring is available: the password is used for this message only."))
+		items = append(items, note)
+	}
+	dlg := dialog.NewForm("Password for "+p.Username+" at "+p.Host, "Send", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if remember.Checked && c.secrets != nil && keyErr == nil {
+			if err := c.secrets.Set(p.Account(), pw.Text); err != nil {
+				c.transcript.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: "The password was not saved: " + err.Error()})
+			}
+		}
+		then(pw.Text)
+	}, c.window)
+	dlg.Resize(fyne.NewSize(440, 0))
+	dlg.Show()
+	if cv := c.window.Canvas(); cv != nil {
+		cv.Focus(pw)
+	}
+}
+
+// start switches the form to sending and runs the conversation through async.
+func (c *Compose) start(job *sendJob) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	c.sendBtn.Disable()
+	c.cancelBtn.Show()
+	c.progressVal.set(0, 0)
+	c.progress.SetValue(0)
+	c.progress.Show()
+	c.status.SetText("")
+	c.transcript.SetMessageLink("")
+	job.cfg.Events = c.onEvent
+	job.cfg.Session = time.Now().Format("150405.000")
+	c.transcript.Append(smtpcore.Event{Time: time.Now(), Dir: smtpcore.DirInfo,
+		Text: fmt.Sprintf("Sending %q to %s via %s", job.draft.Subject, strings.Join(job.env.To, ", "), job.cfg.Addr)})
+	draft := job.draft
+	build := func(allow8bit bool) (smtpcore.Message, error) {
+		m, err := draft.Build(msg.BuildOptions{Allow8bit: allow8bit})
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	c.async(func() {
+		res, err := c.send(ctx, job.cfg, job.env, build)
+		fyne.Do(func() { c.finish(job, res, err) })
+	})
+}
+
+// onEvent receives the client's transcript events on the sending goroutine.
+func (c *Compose) onEvent(ev smtpcore.Event) {
+	if ev.Dir == smtpcore.DirProgress {
+		c.progressVal.set(ev.Sent, ev.Total)
+		c.progressUpdate.Trigger()
+		return
+	}
+	c.transcript.Append(ev)
+}
+
+func (c *Compose) showProgress() {
+	sent, total := c.progressVal.get()
+	if total > 0 {
+		c.progress.SetValue(float64(sent) / float64(total))
+		c.status.SetText(fmt.Sprintf("%s of %s sent", smtpcore.FormatSize(sent), smtpcore.FormatSize(total)))
+	}
+}
+
+func (c *Compose) onCancel() {
+	if c.cancel != nil {
+		c.cancel()
+		c.status.SetText("Cancelling…")
+	}
+}
+
+// finish shows the outcome on the Fyne goroutine.
+func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
+	c.cancel = nil
+	c.cancelBtn.Hide()
+	c.progress.Hide()
+	if res != nil && res.Accepted() > 0 {
+		c.prefs.SetString(prefFrom, job.draft.From)
+		c.recent.Add(acceptedAddrs(res))
+		if job.local && res.QueueID != "" {
+			c.transcript.SetMessageLink(res.QueueID)
+		}
+	}
+	c.validate()
+	switch {
+	case errors.Is(err, context.Canceled):
+		c.setStatus(widget.WarningImportance, "Cancelled: nothing was delivered")
+		return
+	case err != nil:
+		c.setStatus(widget.DangerImportance, "Not sent: "+explainSendError(err))
+		c.showResult("Not sent", res, err)
+		return
+	}
+	text := fmt.Sprintf("Sent to %d of %d recipients in %s", res.Accepted(), len(res.Rcpts), res.Elapsed.Round(time.Millisecond))
+	if res.QueueID != "" {
+		text += " · queued as " + res.QueueID
+	}
+	if res.Partial {
+		c.setStatus(widget.WarningImportance, text)
+		c.showResult("Sent to some recipients", res, nil)
+		return
+	}
+	c.setStatus(widget.SuccessImportance, text)
+	c.showResult("Sent", res, nil)
+}
+
+func (c *Compose) setStatus(imp widget.Importance, text string) {
+	c.status.Importance = imp
+	c.status.SetText(text)
+}
+
+func acceptedAddrs(res *smtpcore.Result) []string {
+	var out []string
+	for _, r := range res.Rcpts {
+		if r.Accepted {
+			out = append(out, r.Addr)
+		}
+	}
+	return out
+}
+
+// explainSendError says what went wrong in words: the phase, and the
+// certificate problem or the server's reply.
+func explainSendError(err error) string {
+	var se *smtpcore.SendError
+	if errors.As(err, &se) && se.Phase == smtpcore.PhaseTLS {
+		if s := smtpcore.ExplainCertError(se.Err); s != "" {
+			return "the server's certificate was refused: " + s
+		}
+	}
+	var fe *msg.FieldError
+	if errors.As(err, &fe) {
+		return err.Error()
+	}
+	if se != nil {
+		switch se.Phase {
+		case smtpcore.PhaseConnect:
+			return "could not connect: " + se.Err.Error()
+		case smtpcore.PhaseAuth:
+			return "the server refused the login: " + se.Err.Error()
+		}
+	}
+	return err.Error()
+}
+
+// fail reports a problem found before anything was sent.
+func (c *Compose) fail(title string, err error) {
+	c.setStatus(widget.DangerImportance, err.Error())
+	if c.window != nil {
+		dialog.ShowError(fmt.Errorf("%s: %w", title, err), c.window)
+	}
+}
+
+// showResult lists each recipient with its outcome, and the server's answer to
+// the message itself.
+func (c *Compose) showResult(title string, res *smtpcore.Result, err error) {
+	if c.window == nil {
+		return
+	}
+	rows := container.NewVBox()
+	if err != nil {
+		l := widget.NewLabel(explainSendError(err))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.DangerImportance
+		rows.Add(l)
+	}
+	if res != nil {
+		for _, r := range res.Rcpts {
+			rows.Add(rcptRow(r))
+		}
+		if res.Data != nil {
+			rows.Add(widget.NewLabel("Message: " + res.Data.Error()))
+		}
+	}
+	scroll := container.NewVScroll(rows)
+	scroll.SetMinSize(fyne.NewSize(480, 160))
+	dialog.ShowCustom(title, "Close", scroll, c.window)
+}
+
+func rcptRow(r smtpcore.RcptResult) fyne.CanvasObject {
+	icon, verdict := theme.ConfirmIcon(), "accepted"
+	if !r.Accepted {
+		icon, verdict = theme.ErrorIcon(), "refused"
+	}
+	if r.Reply != nil {
+		verdict += " — " + r.Reply.Error()
+	}
+	l := widget.NewLabel(r.Addr + ": " + verdict)
+	l.Wrapping = fyne.TextWrapWord
+	if !r.Accepted {
+		l.Importance = widget.DangerImportance
+	}
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+}

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"letterbox/server"
+	"letterbox/server/store"
+	"letterbox/smtpcore"
+)
+
+// fakeSender counts sends and accepts every recipient.
+type fakeSender struct {
+	calls int
+	env   smtpcore.Envelope
+}
+
+func (f *fakeSender) send(_ context.Context, cfg smtpcore.ClientConfig, env smtpcore.Envelope,
+	build func(bool) (smtpcore.Message, error)) (*smtpcore.Result, error) {
+	f.calls++
+	f.env = env
+	if _, err := build(true); err != nil {
+		return nil, err
+	}
+	res := &smtpcore.Result{Data: &smtpcore.Reply{Code: 250, Text: "OK"}}
+	for _, r := range env.To {
+		res.Rcpts = append(res.Rcpts, smtpcore.RcptResult{Addr: r, Accepted: true, Reply: &smtpcore.Reply{Code: 250, Text: "OK"}})
+	}
+	return res, nil
+}
+
+func newTestCompose(t *testing.T, send SendFunc) (*Compose, *Transcript, fyne.App) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	tr := NewTranscript(w)
+	c := NewCompose(w, a.Preferences(), nil, tr, send, inline)
+	w.SetContent(c.Build())
+	w.Resize(fyne.NewSize(900, 700))
+	return c, tr, a
+}
+
+func TestComposeInvalidAddressSendsNothing(t *testing.T) {
+	f := &fakeSender{}
+	c, _, _ := newTestCompose(t, f.send)
+	c.SetLocalServer("127.0.0.1:2525", "")
+	test.Type(c.from.entry, "me@example.org")
+
+	tests := []struct {
+		field, text, reason string
+	}{
+		{"To", "bob@", "domain"},
+		{"To", "bob@example.org, @example.org", "@example.org"},
+		{"Cc", "not an address", ""},
+		{"Bcc", "a@b@c", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field+" "+tt.text, func(t *testing.T) {
+			fields := map[string]*addressField{"To": c.to, "Cc": c.cc, "Bcc": c.bcc}
+			c.to.SetText("ok@example.org")
+			c.cc.SetText("")
+			c.bcc.SetText("")
+			fields[tt.field].SetText("")
+			test.Type(fields[tt.field].entry, tt.text)
+			reason := fields[tt.field].Reason()
+			if reason == "" || !strings.Contains(reason, tt.reason) {
+				t.Errorf("%s %q: reason %q, want one mentioning %q", tt.field, tt.text, reason, tt.reason)
+			}
+			if c.CanSend() {
+				t.Errorf("%s %q: Send is enabled, want disabled", tt.field, tt.text)
+			}
+			test.Tap(c.sendBtn)
+			c.onSend() // the Ctrl+Enter path bypasses the button
+			if f.calls != 0 {
+				t.Errorf("%s %q: %d sends, want none", tt.field, tt.text, f.calls)
+			}
+		})
+	}
+
+	c.to.SetText("bob@example.org")
+	c.cc.SetText("")
+	c.bcc.SetText("")
+	if r := c.to.Reason(); r != "" || !c.CanSend() {
+		t.Fatalf("valid To: reason %q, CanSend %v; want no reason and Send enabled", r, c.CanSend())
+	}
+	test.Tap(c.sendBtn)
+	if f.calls != 1 || len(f.env.To) != 1 || f.env.To[0] != "bob@example.org" {
+		t.Errorf("after a valid send: %d calls, envelope %v; want 1 call to bob@example.org", f.calls, f.env.To)
+	}
+}
+
+func TestComposeNeedsRecipientAndServer(t *testing.T) {
+	f := &fakeSender{}
+	c, _, _ := newTestCompose(t, f.send)
+	test.Type(c.from.entry, "me@example.org")
+	test.Type(c.to.entry, "bob@example.org")
+	if c.CanSend() {
+		t.Errorf("no server chosen: Send enabled, want disabled (status %q)", c.Status())
+	}
+	c.SetLocalServer("127.0.0.1:2525", "")
+	if !c.CanSend() {
+		t.Fatalf("local server on: Send disabled (status %q), want enabled", c.Status())
+	}
+	c.to.SetText("")
+	if c.CanSend() || !strings.Contains(c.Status(), "recipient") {
+		t.Errorf("no recipient: CanSend %v, status %q; want disabled and a word about recipients", c.CanSend(), c.Status())
+	}
+	c.bcc.SetText("hidden@example.org")
+	if !c.CanSend() {
+		t.Errorf("Bcc only: Send disabled (status %q), want enabled", c.Status())
+	}
+}
+
+func TestComposeRecentRecipients(t *testing.T) {
+	f := &fakeSender{}
+	c, _, a := newTestCompose(t, f.send)
+	recentList{a.Preferences()}.Add([]string{"alice@example.org", "albert@example.net", "bob@example.org"})
+	test.Type(c.to.entry, "al")
+	got := c.to.Suggestions()
+	if len(got) != 2 || got[0] != "alice@example.org" || got[1] != "albert@example.net" {
+		t.Fatalf("typing %q offers %v, want [alice@example.org albert@example.net]", "al", got)
+	}
+	test.Tap(findButton(c.to.suggest, "albert@example.net"))
+	if c.to.Text() != "albert@example.net" || c.to.Suggestions() != nil {
+		t.Errorf("after choosing: To = %q, offers %v; want the address and no offers", c.to.Text(), c.to.Suggestions())
+	}
+	test.Type(c.to.entry, ", b")
+	if got := c.to.Suggestions(); len(got) != 1 || got[0] != "bob@example.org" {
+		t.Errorf("second address %q offers %v, want [bob@example.org]", "b", got)
+	}
+}
+
+func TestComposeAttachmentAddRemove(t *testing.T) {
+	f := &fakeSender{}
+	c, _, _ := newTestCompose(t, f.send)
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("hello attachment\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddFiles([]string{notes, notes}); err != nil {
+		t.Fatalf("AddFiles(%q twice) = %v", notes, err)
+	}
+	if got := c.Attachments(); len(got) != 1 || got[0] != "notes.txt" {
+		t.Fatalf("Attachments() = %v, want [notes.txt]", got)
+	}
+	it := c.attachments.items[0]
+	if it.Size != 17 || it.Type != "text/plain" {
+		t.Errorf("attachment = %+v, want size 17 and type text/plain", it)
+	}
+	if !strings.Contains(c.attachments.summary.Text, "1 attachment") {
+		t.Errorf("summary %q, want it to count 1 attachment", c.attachments.summary.Text)
+	}
+	if err := c.AddFiles([]string{dir, filepath.Join(dir, "missing.pdf")}); err == nil {
+		t.Errorf("AddFiles(a folder and a missing file) = nil, want an error")
+	}
+	if n := len(c.Attachments()); n != 1 {
+		t.Errorf("after bad files: %d attachments, want 1", n)
+	}
+	remove := findButton(c.attachments.box, "")
+	if remove == nil {
+		t.Fatal("no remove button in the attachment row")
+	}
+	test.Tap(remove)
+	if got := c.Attachments(); len(got) != 0 {
+		t.Errorf("after remove: Attachments() = %v, want none", got)
+	}
+}
+
+// startServer runs a real server on a free loopback port over a temp store.
+func startServer(t *testing.T) (*server.Server, *store.Store) {
+	t.Helper()
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", Logger: log}, st)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return srv, st
+}
+
+func TestComposeSendToLocalServer(t *testing.T) {
+	srv, st := startServer(t)
+	c, tr, a := newTestCompose(t, nil)
+	c.SetLocalServer(srv.Addr().String(), srv.Fingerprint())
+	if c.server.Selected != localTarget {
+		t.Fatalf("server picker shows %q, want %q", c.server.Selected, localTarget)
+	}
+	att := filepath.Join(t.TempDir(), "report.csv")
+	if err := os.WriteFile(att, []byte("a,b\n1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Type(c.from.entry, "Ann <ann@example.org>")
+	test.Type(c.to.entry, "bob@example.net")
+	test.Type(c.subject, "Quarterly numbers")
+	test.Type(c.body, "Hello Bob,\nthe numbers are attached.")
+	if err := c.AddFiles([]string{att}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(c.sendBtn)
+
+	if total, _ := st.Counts(); total != 1 {
+		t.Fatalf("store holds %d messages after sending, want 1 (status %q)\n%s", total, c.Status(), tr.Text())
+	}
+	text := tr.Text()
+	for _, want := range []string{"<- 250", "-> MAIL FROM:<ann@example.org>", "-> RCPT TO:<bob@example.net>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, text)
+		}
+	}
+	if srv.Fingerprint() != "" && !strings.Contains(text, "STARTTLS") {
+		t.Errorf("the local server has a certificate but the transcript shows no STARTTLS:\n%s", text)
+	}
+	id := tr.MessageLink()
+	sum, err := st.Get(id)
+	if err != nil {
+		t.Fatalf("transcript links to %q; store.Get: %v", id, err)
+	}
+	if sum.Subject != "Quarterly numbers" {
+		t.Errorf("stored subject %q, want %q", sum.Subject, "Quarterly numbers")
+	}
+	if !strings.Contains(c.Status(), "Sent to 1 of 1") {
+		t.Errorf("status %q, want it to say the message was sent", c.Status())
+	}
+	if c.Sending() || !c.CanSend() {
+		t.Errorf("after sending: Sending %v, CanSend %v; want false, true", c.Sending(), c.CanSend())
+	}
+	if got := a.Preferences().String(prefFrom); got != "Ann <ann@example.org>" {
+		t.Errorf("remembered From %q, want %q", got, "Ann <ann@example.org>")
+	}
+	if got := (recentList{a.Preferences()}).All(); len(got) != 1 || got[0] != "bob@example.net" {
+		t.Errorf("recent recipients %v, want [bob@example.net]", got)
+	}
+}
+
+func TestComposeSendRefusedConnection(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	c, tr, _ := newTestCompose(t, nil)
+	c.SetLocalServer(addr, "")
+	test.Type(c.from.entry, "ann@example.org")
+	test.Type(c.to.entry, "bob@example.net")
+	test.Tap(c.sendBtn)
+	if !strings.Contains(c.Status(), "Not sent: could not connect") {
+		t.Errorf("status %q, want it to say the connection failed", c.Status())
+	}
+	if tr.MessageLink() != "" {
+		t.Errorf("a failed send links to message %q, want no link", tr.MessageLink())
+	}
+}
+
+func TestComposeLoadAndClear(t *testing.T) {
+	c, _, _ := newTestCompose(t, (&fakeSender{}).send)
+	c.from.SetText("me@example.org")
+	c.Load(draftFor("ann@example.org", "Re: hello", "> quoted"))
+	if c.to.Text() != "ann@example.org" || c.subject.Text != "Re: hello" || c.body.Text != "> quoted" || c.from.Text() != "me@example.org" {
+		t.Errorf("Load: to %q subject %q body %q from %q", c.to.Text(), c.subject.Text, c.body.Text, c.from.Text())
+	}
+	if !c.HasContent() {
+		t.Error("HasContent() = false after Load, want true")
+	}
+	c.Clear()
+	if c.HasContent() || c.from.Text() != "me@example.org" {
+		t.Errorf("after Clear: HasContent %v, From %q; want false and From kept", c.HasContent(), c.from.Text())
+	}
+}

@@ -1,0 +1,297 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"letterbox/smtpcore"
+)
+
+// DefaultTranscriptLines is how many lines a Transcript keeps when MaxLines is 0.
+const DefaultTranscriptLines = 5000
+
+// Transcript is the live SMTP transcript pane: one row per line, coloured by
+// direction (client primary, server foreground, TLS success, errors in the
+// error colour, notes dimmed), each with its time and, on replies, the elapsed
+// time. It follows new lines unless the user has scrolled up, and offers Copy
+// all, Save… and Clear.
+//
+// Append may be called from any goroutine; everything else runs on the Fyne
+// goroutine.
+type Transcript struct {
+	// MaxLines caps the lines kept (oldest dropped first); 0 = DefaultTranscriptLines.
+	MaxLines int
+	// OnShowMessage, when set, is called with a queue id when the user taps
+	// "Show in Inbox" after a message was accepted by the local server.
+	OnShowMessage func(id string)
+
+	mu      sync.Mutex
+	pending []smtpcore.Event // appended by any goroutine, drained on the Fyne goroutine
+	flusher coalescer
+
+	lines  []smtpcore.Event // Fyne goroutine only; one line of text each
+	list   *widget.List
+	rowH   float32 // height of one row, for the "is the view at the bottom" test
+	linkID string
+	link   *widget.Button
+	count  *widget.Label
+	window fyne.Window
+}
+
+// NewTranscript returns an empty transcript pane. The window is used as the
+// parent of the Save dialog and may be nil in tests.
+func NewTranscript(w fyne.Window) *Transcript {
+	t := &Transcript{window: w}
+	t.flusher.run = t.drain
+	return t
+}
+
+// Build returns the pane: a header with the actions and the virtualised list.
+func (t *Transcript) Build() fyne.CanvasObject {
+	t.list = widget.NewList(
+		func() int { return len(t.lines) },
+		func() fyne.CanvasObject { return newTranscriptRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) { updateTranscriptRow(o.(*widget.RichText), t.lines[id]) },
+	)
+	t.rowH = newTranscriptRow().MinSize().Height
+	t.link = widget.NewButtonWithIcon("Show in Inbox", theme.MailComposeIcon(), t.onShowMessage)
+	t.link.Importance = widget.HighImportance
+	t.link.Hide()
+	t.count = widget.NewLabel("")
+	t.count.Importance = widget.LowImportance
+	title := widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	actions := container.NewHBox(
+		t.link,
+		widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), t.onCopyAll),
+		widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), t.onSave),
+		widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.Clear),
+	)
+	header := container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
+	return container.NewBorder(header, nil, nil, nil, t.list)
+}
+
+func newTranscriptRow() *widget.RichText {
+	mono := fyne.TextStyle{Monospace: true}
+	r := widget.NewRichText(
+		&widget.TextSegment{Text: "00:00:00.000 ", Style: widget.RichTextStyle{Inline: true, TextStyle: mono, ColorName: theme.ColorNamePlaceHolder}},
+		&widget.TextSegment{Text: "-> ", Style: widget.RichTextStyle{Inline: true, TextStyle: mono}},
+		&widget.TextSegment{Text: "", Style: widget.RichTextStyle{Inline: true, TextStyle: mono}},
+		&widget.TextSegment{Text: "", Style: widget.RichTextStyle{Inline: true, TextStyle: mono, ColorName: theme.ColorNamePlaceHolder}},
+	)
+	r.Truncation = fyne.TextTruncateEllipsis
+	return r
+}
+
+// dirColor maps a transcript direction to the theme colour it is drawn in.
+func dirColor(d smtpcore.Dir) fyne.ThemeColorName {
+	switch d {
+	case smtpcore.DirClient:
+		return theme.ColorNamePrimary
+	case smtpcore.DirServer:
+		return theme.ColorNameForeground
+	case smtpcore.DirTLS:
+		return theme.ColorNameSuccess
+	case smtpcore.DirError:
+		return theme.ColorNameError
+	default:
+		return theme.ColorNamePlaceHolder
+	}
+}
+
+func updateTranscriptRow(r *widget.RichText, ev smtpcore.Event) {
+	segs := r.Segments
+	segs[0].(*widget.TextSegment).Text = ev.Time.Format("15:04:05.000") + " "
+	marker := segs[1].(*widget.TextSegment)
+	marker.Text = ev.Dir.Marker() + " "
+	marker.Style.ColorName = dirColor(ev.Dir)
+	text := segs[2].(*widget.TextSegment)
+	text.Text = ev.Text
+	text.Style.ColorName = dirColor(ev.Dir)
+	text.Style.TextStyle.Bold = ev.Dir == smtpcore.DirError
+	elapsed := ""
+	if ev.Elapsed > 0 {
+		elapsed = "  " + formatElapsed(ev.Elapsed)
+	}
+	segs[3].(*widget.TextSegment).Text = elapsed
+	r.Refresh()
+}
+
+// formatElapsed renders a reply's latency for people: "0.4 ms", "12 ms", "1.25 s".
+func formatElapsed(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+}
+
+// Append adds ev to the transcript. Safe from any goroutine: the line is
+// queued and shown by one coalesced fyne.Do. Progress events are not lines and
+// are ignored here (Compose draws them as a progress bar).
+func (t *Transcript) Append(ev smtpcore.Event) {
+	if ev.Dir == smtpcore.DirProgress {
+		return
+	}
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	t.mu.Lock()
+	t.pending = append(t.pending, ev)
+	t.mu.Unlock()
+	t.flusher.Trigger()
+}
+
+// drain moves the queued events into the list; Fyne goroutine.
+func (t *Transcript) drain() {
+	t.mu.Lock()
+	evs := t.pending
+	t.pending = nil
+	t.mu.Unlock()
+	if len(evs) == 0 {
+		return
+	}
+	follow := t.atBottom()
+	for _, ev := range evs {
+		for _, line := range strings.Split(strings.TrimRight(ev.Text, "\r\n"), "\n") {
+			l := ev
+			l.Text = strings.TrimRight(line, "\r")
+			t.lines = append(t.lines, l)
+			if l.Elapsed > 0 {
+				ev.Elapsed = 0 // the latency belongs to the first line of a reply only
+			}
+		}
+	}
+	if over := len(t.lines) - t.maxLines(); over > 0 {
+		t.lines = append(t.lines[:0:0], t.lines[over:]...)
+	}
+	t.refresh(follow)
+}
+
+func (t *Transcript) maxLines() int {
+	if t.MaxLines > 0 {
+		return t.MaxLines
+	}
+	return DefaultTranscriptLines
+}
+
+// atBottom reports whether the list shows its last line, i.e. whether new lines
+// should scroll into view. A user who scrolled up keeps their place.
+func (t *Transcript) atBottom() bool {
+	if t.list == nil || len(t.lines) == 0 {
+		return true
+	}
+	sep := theme.Padding()
+	content := (t.rowH+sep)*float32(len(t.lines)) - sep
+	maxOff := content - t.list.Size().Height
+	return maxOff <= 0 || t.list.GetScrollOffset() >= maxOff-t.rowH/2
+}
+
+func (t *Transcript) refresh(follow bool) {
+	if t.count != nil {
+		t.count.SetText(lineCount(len(t.lines)))
+	}
+	if t.list == nil {
+		return
+	}
+	t.list.Refresh()
+	if follow {
+		t.list.ScrollToBottom()
+	}
+}
+
+func lineCount(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
+}
+
+// Lines returns the number of lines shown. Fyne goroutine.
+func (t *Transcript) Lines() int { return len(t.lines) }
+
+// Text returns the transcript as plain text, one "15:04:05.000 -> EHLO x" line
+// each, as Copy all and Save write it. Fyne goroutine.
+func (t *Transcript) Text() string {
+	var b strings.Builder
+	for _, ev := range t.lines {
+		b.WriteString(ev.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Clear removes every line and the "Show in Inbox" link. Fyne goroutine.
+func (t *Transcript) Clear() {
+	t.mu.Lock()
+	t.pending = nil
+	t.mu.Unlock()
+	t.lines = nil
+	t.SetMessageLink("")
+	t.refresh(true)
+}
+
+// SetMessageLink shows "Show in Inbox" for the stored message id, or hides it
+// when id is "". Fyne goroutine.
+func (t *Transcript) SetMessageLink(id string) {
+	t.linkID = id
+	if t.link == nil {
+		return
+	}
+	if id == "" || t.OnShowMessage == nil {
+		t.link.Hide()
+		return
+	}
+	t.link.Show()
+}
+
+// MessageLink returns the queue id the "Show in Inbox" link points to, or "".
+func (t *Transcript) MessageLink() string { return t.linkID }
+
+func (t *Transcript) onShowMessage() {
+	if t.linkID != "" && t.OnShowMessage != nil {
+		t.OnShowMessage(t.linkID)
+	}
+}
+
+func (t *Transcript) onCopyAll() {
+	fyne.CurrentApp().Clipboard().SetContent(t.Text())
+}
+
+func (t *Transcript) onSave() {
+	if t.window == nil {
+		return
+	}
+	text := t.Text()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, t.window)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		_, werr := w.Write([]byte(text))
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			dialog.ShowError(fmt.Errorf("saving the transcript: %w", werr), t.window)
+		}
+	}, t.window)
+	d.SetFileName("transcript-" + time.Now().Format("20060102-150405") + ".txt")
+	d.Show()
+}
