@@ -78,7 +78,10 @@ type base64Filter struct {
 }
 
 func (f *base64Filter) Read(p []byte) (int, error) {
-	for {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for range 100 {
 		if f.padded {
 			// Drain the rest so a multipart reader can move on.
 			_, err := io.Copy(io.Discard, f.r)
@@ -111,6 +114,7 @@ func (f *base64Filter) Read(p []byte) (int, error) {
 			return out, err
 		}
 	}
+	return 0, nil // only whitespace and garbage so far; the caller reads again
 }
 
 // utf8Text converts text in the named charset to valid UTF-8. Text labelled

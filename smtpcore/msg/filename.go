@@ -29,7 +29,7 @@ var windowsReserved = map[string]bool{
 func CleanFilename(name string) string {
 	name = strings.ToValidUTF8(name, "_")
 	name = strings.ReplaceAll(name, `\`, "/")
-	name = path.Base("/" + name)
+	name = strings.TrimPrefix(path.Base("/"+name), "/")
 	var b strings.Builder
 	for _, r := range name {
 		switch {

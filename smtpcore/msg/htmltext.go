@@ -42,12 +42,13 @@ func (t *textWriter) brk(n int) {
 }
 
 func (t *textWriter) text(s string, pre bool) {
+	trailing := false
 	if !pre {
+		lead := s != "" && isHTMLSpace(s[0])
+		trailing = s != "" && isHTMLSpace(s[len(s)-1])
 		s = strings.Join(strings.Fields(s), " ")
-		raw := s
-		if raw == "" {
-			t.space = t.started
-			return
+		if lead && t.started {
+			t.space = true
 		}
 	}
 	if s == "" {
@@ -61,7 +62,11 @@ func (t *textWriter) text(s string, pre bool) {
 		}
 	}
 	t.b.WriteString(s)
-	t.started, t.breaks, t.space = true, 0, false
+	t.started, t.breaks, t.space = true, 0, trailing
+}
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
 // htmlList tracks list nesting for bullets and numbers.
@@ -141,6 +146,7 @@ func HTMLToText(src string) string {
 				out.brk(lineOrPara(len(lists) + 1))
 			case name == "a" && len(hrefs) > 0:
 				if h := hrefs[len(hrefs)-1]; h != "" && !strings.HasSuffix(out.b.String(), h) {
+					out.space = out.started
 					out.text("<"+h+">", false)
 				}
 				hrefs = hrefs[:len(hrefs)-1]
