@@ -43,6 +43,7 @@ type Transcript struct {
 	linkID string
 	link   *widget.Button
 	count  *widget.Label
+	head   *fyne.Container
 	window fyne.Window
 }
 
@@ -59,7 +60,9 @@ func (t *Transcript) Build() fyne.CanvasObject {
 	t.list = widget.NewList(
 		func() int { return len(t.lines) },
 		func() fyne.CanvasObject { return newTranscriptRow() },
-		func(id widget.ListItemID, o fyne.CanvasObject) { updateTranscriptRow(o.(*widget.RichText), t.lines[id]) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			updateTranscriptRow(o.(*widget.RichText), t.lines[id])
+		},
 	)
 	t.rowH = newTranscriptRow().MinSize().Height
 	t.link = widget.NewButtonWithIcon("Show in Inbox", theme.MailComposeIcon(), t.onShowMessage)
@@ -74,8 +77,8 @@ func (t *Transcript) Build() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), t.onSave),
 		widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.Clear),
 	)
-	header := container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
-	return container.NewBorder(header, nil, nil, nil, t.list)
+	t.head = container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
+	return container.NewBorder(t.head, nil, nil, nil, t.list)
 }
 
 func newTranscriptRow() *widget.RichText {
@@ -219,6 +222,9 @@ func lineCount(n int) string {
 	}
 	return fmt.Sprintf("%d lines", n)
 }
+
+// header returns the row with the title and the actions.
+func (t *Transcript) header() *fyne.Container { return t.head }
 
 // Lines returns the number of lines shown. Fyne goroutine.
 func (t *Transcript) Lines() int { return len(t.lines) }

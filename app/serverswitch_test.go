@@ -1,0 +1,122 @@
+package app
+
+import (
+	"io"
+	"net"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/sirupsen/logrus"
+
+	"letterbox/server"
+	"letterbox/server/store"
+)
+
+func newTestSwitch(t *testing.T, listen string) (*ServerSwitch, *int) {
+	t.Helper()
+	test.NewTempApp(t)
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	factory := func(addr string) (localServer, error) {
+		return server.New(server.Config{Listen: addr, Logger: log}, st)
+	}
+	s := NewServerSwitch(factory, func() string { return listen }, inline)
+	test.NewTempWindow(t, s.Build())
+	changes := new(int)
+	s.OnChange = func(bool) { *changes++ }
+	t.Cleanup(func() { s.Stop() })
+	return s, changes
+}
+
+func TestServerSwitchOnOff(t *testing.T) {
+	s, changes := newTestSwitch(t, "127.0.0.1:0")
+	if s.State() != "Off" || s.Running() {
+		t.Fatalf("new switch: state %q, running %v; want Off", s.State(), s.Running())
+	}
+	test.Tap(s.check)
+	if !s.Running() || !strings.HasPrefix(s.State(), "Listening on 127.0.0.1:") {
+		t.Fatalf("after switching on: state %q, running %v; want listening", s.State(), s.Running())
+	}
+	conn, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatalf("dial %s while on: %v", s.Addr(), err)
+	}
+	greeting := make([]byte, 3)
+	if _, err := io.ReadFull(conn, greeting); err != nil || string(greeting) != "220" {
+		t.Errorf("greeting %q, %v; want 220", greeting, err)
+	}
+	conn.Close()
+	addr := s.Addr()
+	test.Tap(s.check)
+	if s.Running() || s.State() != "Off" || s.check.Checked {
+		t.Fatalf("after switching off: state %q, running %v, checked %v; want Off", s.State(), s.Running(), s.check.Checked)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("dial %s after switching off succeeded, want refused", addr)
+	}
+	if *changes != 2 {
+		t.Errorf("OnChange called %d times, want 2", *changes)
+	}
+}
+
+func TestServerSwitchPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	s, _ := newTestSwitch(t, l.Addr().String())
+	opened := false
+	s.OnSettings = func() { opened = true }
+	s.SetOn(true)
+	want := "Error: port " + port + " is in use — choose another port"
+	if s.State() != want || s.Running() || s.check.Checked {
+		t.Errorf("port taken: state %q, running %v, checked %v; want %q, off", s.State(), s.Running(), s.check.Checked, want)
+	}
+	if !s.settings.Visible() {
+		t.Fatal("the way to choose another port is hidden")
+	}
+	test.Tap(s.settings)
+	if !opened {
+		t.Error("tapping the settings button did not open Settings")
+	}
+}
+
+func TestServerSwitchStopOnQuit(t *testing.T) {
+	s, _ := newTestSwitch(t, "127.0.0.1:0")
+	s.SetOn(true)
+	addr := s.Addr()
+	if err := s.Stop(); err != nil {
+		t.Fatalf("Stop() = %v", err)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("dial %s after Stop succeeded, want refused", addr)
+	}
+	if err := s.Stop(); err != nil {
+		t.Errorf("second Stop() = %v, want nil", err)
+	}
+}
+
+func TestServerSwitchRestart(t *testing.T) {
+	s, _ := newTestSwitch(t, "127.0.0.1:0")
+	s.SetOn(true)
+	first := s.Addr()
+	s.Restart()
+	if !s.Running() || s.Addr() == "" {
+		t.Fatalf("after Restart: running %v, addr %q", s.Running(), s.Addr())
+	}
+	if c, err := net.Dial("tcp", s.Addr()); err != nil {
+		t.Errorf("dial %s after restart (was %s): %v", s.Addr(), first, err)
+	} else {
+		c.Close()
+	}
+}
