@@ -256,3 +256,8 @@ func (c *countingConn) Write(p []byte) (int, error) {
 	c.writes.Add(1)
 	return c.Conn.Write(p)
 }
+
+func newReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// readReply reads one reply without failing the test, for client goroutines.
+func readReply(c *client) (*smtpcore.Reply, []string, error) { return smtpcore.ReadReply(c.r) }
