@@ -66,7 +66,7 @@ func (l *inboxList) reset() {
 	l.total = 0
 	l.selRow = -1
 	l.widget.UnselectAll()
-	l.widget.ScrollToTop()
+	l.widget.ScrollToOffset(0) // ScrollToTop panics before the first render
 	l.request(0)
 	l.widget.Refresh()
 }

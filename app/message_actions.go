@@ -282,6 +282,7 @@ func (v *MessageView) onDeleteAll() {
 			}
 		}, v.Window)
 	c.SetConfirmText("Delete all")
+	c.SetDismissText("Cancel")
 	c.SetConfirmImportance(widget.DangerImportance)
 	c.Show()
 }
