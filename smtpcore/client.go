@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 )
@@ -48,6 +49,12 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	stop := context.AfterFunc(ctx, c.abort)
 	defer stop()
 	if err := c.open(ctx); err != nil {
+		// A refusal leaves the connection in step: say goodbye (RFC 5321
+		// §3.1 asks for QUIT even after a 554 greeting). Nothing else is
+		// sent, and after an I/O error or a cancel it only closes.
+		if c.broken == nil && ctx.Err() == nil {
+			c.Quit()
+		}
 		c.abort()
 		return nil, err
 	}
@@ -209,15 +216,26 @@ func parseEHLO(text string) map[string]string {
 		k = strings.ToUpper(k)
 		if rest, ok := strings.CutPrefix(k, "AUTH="); ok {
 			k, v = "AUTH", strings.TrimSpace(rest+" "+v)
-			if old := ext["AUTH"]; old != "" {
-				v = old + " " + v
-			}
+		}
+		if old, ok := ext["AUTH"]; ok && k == "AUTH" {
+			v = mergeFields(old, v)
 		}
 		if k != "" {
 			ext[k] = v
 		}
 	}
 	return ext
+}
+
+// mergeFields joins two space-separated lists without repeating a word.
+func mergeFields(a, b string) string {
+	out := strings.Fields(a)
+	for _, w := range strings.Fields(b) {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // startTLS runs STARTTLS (RFC 3207). It never falls back to plain text: a

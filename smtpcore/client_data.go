@@ -154,13 +154,19 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 	if p.c.broken != nil {
 		return 0, p.c.broken
 	}
-	n, err := p.w.Write(b)
-	p.sent += int64(n)
-	if err != nil {
-		return n, p.c.ioError(err)
+	done := 0
+	for done < len(b) {
+		// Large writes go in 64 KB pieces so progress moves smoothly.
+		piece := b[done:min(len(b), done+64<<10)]
+		n, err := p.w.Write(piece)
+		done += n
+		p.sent += int64(n)
+		if err != nil {
+			return done, p.c.ioError(err)
+		}
+		p.report(false)
 	}
-	p.report(false)
-	return n, nil
+	return done, nil
 }
 
 func (p *progressWriter) report(final bool) {

@@ -38,6 +38,7 @@ func (c *Client) handshake(ctx context.Context) error {
 	c.emit(DirTLS, "TLS handshake, server name "+sni, 0)
 	tc := tls.Client(c.raw, c.tlsCfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
+		c.setBroken(err) // the connection is mid-handshake: nothing more can be said on it
 		if leaf := UnverifiedLeaf(err); leaf != nil {
 			for _, l := range DescribeCertificate(leaf) {
 				c.emit(DirTLS, l, 0)

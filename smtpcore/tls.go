@@ -196,7 +196,7 @@ func explainUnknown(cert *x509.Certificate) string {
 		return "the certificate is signed by an unknown authority; pass --ca-file"
 	}
 	who := "issuer " + cert.Issuer.String()
-	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignatureFrom(cert) == nil {
+	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
 		who = "self-signed"
 	}
 	return fmt.Sprintf("the certificate is signed by an unknown authority (%s); fingerprint %s; trust it in the profile or pass --ca-file",
