@@ -62,7 +62,8 @@ type Compose struct {
 	progressUpdate coalescer
 	progressVal    progressValue
 
-	cancel context.CancelFunc // non-nil while sending
+	cancel      context.CancelFunc // non-nil while sending
+	reasonShown bool               // the status line says why Send is disabled
 }
 
 // NewCompose returns the Compose view. send nil means smtpcore.Send, async nil
@@ -133,7 +134,11 @@ func (c *Compose) Build() fyne.CanvasObject {
 		container.NewStack(c.status, c.progress))
 	bottom := container.NewVBox(c.attachments.Build(c.window), widget.NewSeparator(), sendBar)
 	c.validate()
-	return container.NewBorder(form, bottom, nil, nil, bodies)
+	root := container.NewBorder(form, bottom, nil, nil, bodies)
+	for _, f := range []*addressField{c.from, c.to, c.cc, c.bcc} {
+		f.relayout = func() { form.Refresh(); root.Refresh() }
+	}
+	return root
 }
 
 // SetLocalServer tells Compose where the in-process server listens ("" when it
@@ -196,11 +201,12 @@ func (c *Compose) validate() {
 	} else {
 		c.sendBtn.Enable()
 	}
-	if c.progress.Visible() {
-		return
+	if c.progress.Visible() || (reason == "" && !c.reasonShown) {
+		return // keep the outcome of the last send on show
 	}
 	c.status.Importance = widget.LowImportance
 	c.status.SetText(reason)
+	c.reasonShown = reason != ""
 }
 
 // missing says why the message cannot be sent yet, or "".

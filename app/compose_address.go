@@ -81,12 +81,24 @@ type addressField struct {
 	single   bool        // one address (From), not a list
 	required bool
 	onChange func()
+	// relayout is called when the reason line or the suggestions appear or
+	// go, so the form around the field gives back or takes the room.
+	relayout func()
 }
 
 func newAddressField(placeholder string, single, required bool, recent *recentList, onChange func()) *addressField {
 	f := &addressField{entry: widget.NewEntry(), single: single, required: required, recent: recent, onChange: onChange}
 	f.entry.SetPlaceHolder(placeholder)
-	f.entry.Validator = f.validate
+	// The entry marks only what was typed: an empty required field is said in
+	// the status line, not flagged red before the user has typed anything.
+	f.entry.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		return f.validate(s)
+	}
+	// Check while typing too, so a half-typed address never shows the ✓.
+	f.entry.AlwaysShowValidationError = true
 	f.reason = widget.NewLabel("")
 	f.reason.Importance = widget.DangerImportance
 	f.reason.Wrapping = fyne.TextWrapWord
@@ -137,6 +149,12 @@ func (f *addressField) Reason() string {
 }
 
 func (f *addressField) changed() {
+	before := [2]bool{f.reason.Visible(), f.suggest.Visible()}
+	defer func() {
+		if f.relayout != nil && before != [2]bool{f.reason.Visible(), f.suggest.Visible()} {
+			f.relayout()
+		}
+	}()
 	err := f.validate(f.entry.Text)
 	if err != nil && err != errRequired {
 		f.reason.SetText(err.Error())

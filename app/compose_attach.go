@@ -66,6 +66,7 @@ type attachmentList struct {
 func newAttachmentList(onChange func()) *attachmentList {
 	a := &attachmentList{box: container.NewVBox(), onChange: onChange}
 	a.scroll = container.NewVScroll(a.box)
+	a.scroll.Hide()
 	a.summary = widget.NewLabel("No attachments — add files or drop them on the window")
 	a.summary.Importance = widget.LowImportance
 	return a
@@ -144,6 +145,11 @@ func (a *attachmentList) refresh() {
 		h = a.box.Objects[0].MinSize().Height*float32(rows) + theme.Padding()*float32(rows-1)
 	}
 	a.scroll.SetMinSize(fyne.NewSize(0, h))
+	if rows == 0 {
+		a.scroll.Hide() // an empty scroller would still take its minimum height
+	} else {
+		a.scroll.Show()
+	}
 	a.box.Refresh()
 	a.scroll.Refresh()
 	if a.onChange != nil {

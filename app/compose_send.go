@@ -232,6 +232,7 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 }
 
 func (c *Compose) setStatus(imp widget.Importance, text string) {
+	c.reasonShown = false
 	c.status.Importance = imp
 	c.status.SetText(text)
 }

@@ -31,20 +31,32 @@ func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 			box.Objects[1].(*widget.Label).SetText(profileSummary(p))
 		},
 	)
-	d.list.OnSelected = func(id widget.ListItemID) { d.selected = id }
-	d.list.OnUnselected = func(widget.ListItemID) { d.selected = -1 }
 	add := widget.NewButtonWithIcon("Add…", theme.ContentAddIcon(), func() { d.editProfile(nil) })
-	edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
+	d.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
 		if d.selected >= 0 && d.selected < len(d.items) {
 			p := d.items[d.selected]
 			d.editProfile(&p)
 		}
 	})
-	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), d.deleteSelected)
-	empty := widget.NewLabel("No saved servers yet. Add the SMTP servers you send through; " +
+	d.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), d.deleteSelected)
+	d.list.OnSelected = func(id widget.ListItemID) { d.selected = id; d.edit.Enable(); d.del.Enable() }
+	d.list.OnUnselected = func(widget.ListItemID) { d.selected = -1; d.edit.Disable(); d.del.Disable() }
+	d.edit.Disable()
+	d.del.Disable()
+	d.empty = widget.NewLabel("No saved servers yet. Add the SMTP servers you send through; " +
 		"passwords are kept in the desktop keyring, never in the settings file.")
-	empty.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(empty, container.NewHBox(add, edit, del), nil, nil, d.list)
+	d.empty.Wrapping = fyne.TextWrapWord
+	d.showEmpty()
+	return container.NewBorder(nil, container.NewHBox(add, d.edit, d.del), nil, nil,
+		container.NewStack(d.list, container.NewVBox(d.empty)))
+}
+
+func (d *SettingsDialog) showEmpty() {
+	if len(d.items) == 0 {
+		d.empty.Show()
+	} else {
+		d.empty.Hide()
+	}
 }
 
 // profileSummary is the second line of a profile in lists: "smtp.example.org:587 · STARTTLS · as ann".
@@ -64,6 +76,7 @@ func (d *SettingsDialog) reloadProfiles() {
 	d.selected = -1
 	d.list.UnselectAll()
 	d.list.Refresh()
+	d.showEmpty()
 	if d.OnProfilesChanged != nil {
 		d.OnProfilesChanged()
 	}

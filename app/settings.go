@@ -106,6 +106,8 @@ type SettingsDialog struct {
 	list            *widget.List
 	items           []Profile
 	selected        int
+	edit, del       *widget.Button
+	empty           *widget.Label
 }
 
 // Show opens the dialog on the given tab (settingsTab…).

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +45,7 @@ type Transcript struct {
 	link   *widget.Button
 	count  *widget.Label
 	head   *fyne.Container
+	empty  *widget.Label
 	window fyne.Window
 }
 
@@ -64,7 +66,9 @@ func (t *Transcript) Build() fyne.CanvasObject {
 			updateTranscriptRow(o.(*widget.RichText), t.lines[id])
 		},
 	)
-	t.rowH = newTranscriptRow().MinSize().Height
+	probe := newTranscriptRow()
+	container.NewThemeOverride(probe, compactTheme{})
+	t.rowH = probe.MinSize().Height
 	t.link = widget.NewButtonWithIcon("Show in Inbox", theme.MailComposeIcon(), t.onShowMessage)
 	t.link.Importance = widget.HighImportance
 	t.link.Hide()
@@ -78,7 +82,12 @@ func (t *Transcript) Build() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.Clear),
 	)
 	t.head = container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
-	return container.NewBorder(t.head, nil, nil, nil, t.list)
+	t.empty = widget.NewLabel("The SMTP conversation shows here, line by line, when you send: " +
+		"-> what Letterbox sends, <- what the server replies, ~~ TLS, == notes, !! errors.")
+	t.empty.Wrapping = fyne.TextWrapWord
+	t.empty.Importance = widget.LowImportance
+	lines := container.NewThemeOverride(t.list, compactTheme{})
+	return container.NewBorder(t.head, nil, nil, nil, container.NewStack(lines, container.NewVBox(t.empty)))
 }
 
 func newTranscriptRow() *widget.RichText {
@@ -130,6 +139,8 @@ func updateTranscriptRow(r *widget.RichText, ev smtpcore.Event) {
 // formatElapsed renders a reply's latency for people: "0.4 ms", "12 ms", "1.25 s".
 func formatElapsed(d time.Duration) string {
 	switch {
+	case d < 100*time.Microsecond:
+		return "<0.1 ms"
 	case d < 10*time.Millisecond:
 		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 	case d < time.Second:
@@ -194,7 +205,7 @@ func (t *Transcript) atBottom() bool {
 	if t.list == nil || len(t.lines) == 0 {
 		return true
 	}
-	sep := theme.Padding()
+	sep := t.list.Theme().Size(theme.SizeNamePadding)
 	content := (t.rowH+sep)*float32(len(t.lines)) - sep
 	maxOff := content - t.list.Size().Height
 	return maxOff <= 0 || t.list.GetScrollOffset() >= maxOff-t.rowH/2
@@ -203,6 +214,13 @@ func (t *Transcript) atBottom() bool {
 func (t *Transcript) refresh(follow bool) {
 	if t.count != nil {
 		t.count.SetText(lineCount(len(t.lines)))
+	}
+	if t.empty != nil {
+		if len(t.lines) == 0 {
+			t.empty.Show()
+		} else {
+			t.empty.Hide()
+		}
 	}
 	if t.list == nil {
 		return
@@ -300,4 +318,31 @@ func (t *Transcript) onSave() {
 	}, t.window)
 	d.SetFileName("transcript-" + time.Now().Format("20060102-150405") + ".txt")
 	d.Show()
+}
+
+// compactTheme tightens the transcript's rows: a log reads better dense. It
+// follows the app's theme (and so the system's light or dark variant) in
+// everything but spacing.
+type compactTheme struct{}
+
+func (compactTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (c compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return c.base().Color(n, v)
+}
+
+func (c compactTheme) Font(s fyne.TextStyle) fyne.Resource { return c.base().Font(s) }
+
+func (c compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return c.base().Icon(n) }
+
+func (c compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNamePadding:
+		return 1
+	case theme.SizeNameInnerPadding:
+		return 2
+	case theme.SizeNameText:
+		return c.base().Size(n) - 1
+	}
+	return c.base().Size(n)
 }

@@ -111,6 +111,7 @@ func TestFormatElapsed(t *testing.T) {
 		in   time.Duration
 		want string
 	}{
+		{50 * time.Microsecond, "<0.1 ms"},
 		{400 * time.Microsecond, "0.4 ms"},
 		{12 * time.Millisecond, "12 ms"},
 		{1250 * time.Millisecond, "1.25 s"},

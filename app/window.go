@@ -109,7 +109,7 @@ func newMainWindow(a fyne.App, opts Options, secrets Secrets, send SendFunc, asy
 	split := container.NewHSplit(container.NewPadded(m.compose.Build()), container.NewPadded(m.transcript.Build()))
 	split.Offset = 0.5
 	m.composeTab = container.NewTabItemWithIcon("Compose", theme.MailComposeIcon(), split)
-	m.inboxTab = container.NewTabItemWithIcon("Inbox", theme.MailReplyAllIcon(), widget.NewLabel(""))
+	m.inboxTab = container.NewTabItemWithIcon("Inbox", theme.DownloadIcon(), widget.NewLabel(""))
 	m.tabs = container.NewAppTabs(m.composeTab, m.inboxTab)
 	m.openStore(m.settings.StoreDir())
 	if opts.Tab == "inbox" {
