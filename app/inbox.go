@@ -143,7 +143,7 @@ func (in *Inbox) Build() fyne.CanvasObject {
 	right := container.NewHSplit(middle, in.view.Build())
 	right.Offset = 0.42
 	split := container.NewHSplit(in.tree.widget, right)
-	split.Offset = 0.16
+	split.Offset = 0.19
 
 	in.watchForeground()
 	events, cancel := in.st.Subscribe(256)

@@ -33,7 +33,6 @@ func newInboxRow() *inboxRow {
 	}
 	r.date.SizeName = theme.SizeNameCaptionText
 	r.size.SizeName = theme.SizeNameCaptionText
-	r.size.Importance = widget.LowImportance
 	line1 := container.NewBorder(nil, nil, nil, r.date, r.from)
 	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(r.clip, r.size), r.subject)
 	r.content = container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), line1, line2)

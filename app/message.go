@@ -41,7 +41,7 @@ type MessageView struct {
 
 	empty, problem                       *widget.Label
 	content                              *fyne.Container
-	summary, attachBox                   *fyne.Container
+	summary, attachBox, htmlBar          *fyne.Container
 	attachRow                            fyne.CanvasObject
 	tabs                                 *container.AppTabs
 	text, textNote, html, htmlNote       *widget.Label
@@ -68,7 +68,7 @@ func (v *MessageView) Build() fyne.CanvasObject {
 	v.problem.Importance = widget.WarningImportance
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Hide()
-	v.summary = container.New(layout.NewFormLayout())
+	v.summary = container.New(messageFormLayout{})
 	v.attachBox = container.NewHBox()
 	v.attachRow = container.NewHScroll(v.attachBox)
 	v.attachRow.Hide()
@@ -104,22 +104,22 @@ func (v *MessageView) buildTabs() {
 	v.text, v.textNote = messageBodyLabel(), messageNote()
 	v.html, v.htmlNote = messageBodyLabel(), messageNote()
 	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
-	v.headers = container.New(layout.NewFormLayout())
+	v.headers = container.New(messageFormLayout{})
 	v.headersNote = messageNote()
-	v.raw = widget.NewTextGrid()
+	v.raw = widget.NewTextGrid() // virtualised: only the visible rows are drawn
 	v.raw.Scroll = fyne.ScrollBoth
 	v.rawNote = messageNote()
 	v.parts = newMessageParts()
 	v.session = widget.NewRichText()
 	v.session.Wrapping = fyne.TextWrapBreak
-	v.sessionInfo = container.New(layout.NewFormLayout())
-	htmlTop := container.NewVBox(container.NewHBox(v.openHTML,
-		widget.NewLabel("a sanitised copy: no scripts, no remote content")), v.htmlNote)
+	v.sessionInfo = container.New(messageFormLayout{})
+	v.htmlBar = container.NewHBox(v.openHTML, widget.NewLabel("a sanitised copy: no scripts, no remote content"))
+	htmlTop := container.NewVBox(v.htmlBar, v.htmlNote)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, container.NewVScroll(v.text))),
 		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, container.NewVScroll(v.html))),
 		container.NewTabItem("Headers", container.NewBorder(v.headersNote, nil, nil, nil, container.NewVScroll(v.headers))),
-		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw)),
+		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, container.NewPadded(v.raw))),
 		container.NewTabItem("MIME parts", v.parts.tree),
 		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
 	)
@@ -266,12 +266,10 @@ func (v *MessageView) fillSummary(d *messageData) {
 		if from == "" {
 			from = "<> (null sender)"
 		}
-		add("Envelope from", from)
-		add("Envelope to", strings.Join(d.envelopeRcpts(), ", "))
+		add("Envelope", "from "+from+" to "+strings.Join(d.envelopeRcpts(), ", "))
 	}
 	add("Date", messageDate(w.Date, d.sum.Received))
-	add("Size", smtpcore.FormatSize(d.sum.Size))
-	add("Security", messageSecurity(d))
+	add("Delivery", messageDelivery(d))
 	v.summary.Objects = rows
 	v.summary.Refresh()
 }
@@ -290,19 +288,22 @@ func messageDate(date, received time.Time) string {
 	return date.Format(f) + " (received " + received.Local().Format(f) + ")"
 }
 
-// messageSecurity summarises TLS and AUTH of the delivering session.
-func messageSecurity(d *messageData) string {
-	if d.rec == nil {
-		return ""
-	}
-	var parts []string
-	if t := d.rec.TLS; t != nil {
-		parts = append(parts, "TLS "+strings.TrimPrefix(t.Version, "TLS ")+" "+t.Cipher)
-	} else {
-		parts = append(parts, "no TLS")
-	}
-	if d.rec.AuthUser != "" {
-		parts = append(parts, "AUTH as "+d.rec.AuthUser)
+// messageDelivery summarises the size and the delivering session's
+// protocol, TLS and AUTH.
+func messageDelivery(d *messageData) string {
+	parts := []string{smtpcore.FormatSize(d.sum.Size)}
+	if d.rec != nil {
+		if d.rec.Protocol != "" {
+			parts = append(parts, d.rec.Protocol)
+		}
+		if t := d.rec.TLS; t != nil {
+			parts = append(parts, "TLS "+strings.TrimPrefix(t.Version, "TLS ")+" "+t.Cipher)
+		} else {
+			parts = append(parts, "no TLS")
+		}
+		if d.rec.AuthUser != "" {
+			parts = append(parts, "AUTH as "+d.rec.AuthUser)
+		}
 	}
 	return strings.Join(parts, " · ")
 }

@@ -235,6 +235,7 @@ func (v *MessageView) onSaveEML() {
 		})
 	}, v.Window)
 	dlg.SetFileName(messageEMLName(d))
+	dlg.Resize(messageDialogSize(v.Window))
 	dlg.Show()
 }
 

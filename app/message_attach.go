@@ -205,6 +205,7 @@ func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 		})
 	}, v.Window)
 	d.SetFileName(messageAttachmentName(p))
+	d.Resize(messageDialogSize(v.Window))
 	d.Show()
 }
 
@@ -213,7 +214,7 @@ func (v *MessageView) onSaveAll(id string, atts []msg.Part) {
 	if v.Window == nil {
 		return
 	}
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			v.showError("Save attachments", err)
 			return
@@ -234,6 +235,8 @@ func (v *MessageView) onSaveAll(id string, atts []msg.Part) {
 			}
 		})
 	}, v.Window)
+	d.Resize(messageDialogSize(v.Window))
+	d.Show()
 }
 
 // onOpenAttachment extracts the part into the private folder and asks the
@@ -264,4 +267,10 @@ func messageOpenFile(path string) error {
 		return errors.New("no application to open files with")
 	}
 	return a.OpenURL(&url.URL{Scheme: "file", Path: path})
+}
+
+// messageDialogSize is a roomy size for a file dialog that still fits in w.
+func messageDialogSize(w fyne.Window) fyne.Size {
+	c := w.Canvas().Size()
+	return fyne.NewSize(min(900, c.Width*0.9), min(620, c.Height*0.9))
 }

@@ -39,11 +39,13 @@ func (v *MessageView) fillBodies(d *messageData) {
 
 	if w.HTML == "" {
 		v.openHTML.Disable()
+		v.htmlBar.Hide()
 		messageSetNote(v.htmlNote, "This message has no HTML body.")
 		v.html.SetText("")
 		return
 	}
 	v.openHTML.Enable()
+	v.htmlBar.Show()
 	html, cut := messageShown(messageTrimBlank(msg.HTMLToText(w.HTML)))
 	note := "The HTML body as text. Links are shown in brackets."
 	if cut || w.HTMLTruncated {
