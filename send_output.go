@@ -170,12 +170,16 @@ func roundDuration(d time.Duration) time.Duration {
 // goes to stderr with the phase where it stopped.
 func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 	if res != nil {
+		width := 0
+		for _, r := range res.Rcpts {
+			width = max(width, len(r.Addr))
+		}
 		for _, r := range res.Rcpts {
 			state := "accepted"
 			if !r.Accepted {
 				state = "REJECTED"
 			}
-			fmt.Fprintf(stdout, "%-8s  %s  %s\n", state, r.Addr, r.Reply.Error())
+			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, r.Addr, r.Reply.Error())
 		}
 	}
 	if err != nil {

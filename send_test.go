@@ -89,7 +89,7 @@ func TestSendPartialAndNoRecipientExitCodes(t *testing.T) {
 	base := []string{"--server", addr, "--from", "me@x.test", "--subject", "s", "--body", "b"}
 	r := inProcess(t, "", false, nil, append(base, "--to", "ok@y.test,reject1@y.test")...)
 	if r.code != exitPartial || !strings.Contains(r.stdout, "REJECTED  reject1@y.test  550 5.1.1 no such user") ||
-		!strings.Contains(r.stdout, "accepted  ok@y.test") || !strings.Contains(r.stdout, "PARTIAL") {
+		!strings.Contains(r.stdout, "accepted  ok@y.test ") || !strings.Contains(r.stdout, "PARTIAL") {
 		t.Errorf("one of two rejected: exit %d, stdout:\n%s\nwant %d with a line per recipient", r.code, r.stdout, exitPartial)
 	}
 	r = inProcess(t, "", false, nil, append(base, "--to", "reject1@y.test", "--to", "reject2@y.test")...)

@@ -133,7 +133,13 @@ func (c *Client) connect(ctx context.Context) error {
 		return c.fail(ctx, PhaseConnect, err)
 	}
 	c.raw, c.conn = conn, conn
-	c.emit(DirInfo, fmt.Sprintf("Connected to %s (%s) from %s", c.cfg.Addr, conn.RemoteAddr(), conn.LocalAddr()), time.Since(start))
+	remote := conn.RemoteAddr().String()
+	if remote == c.cfg.Addr {
+		remote = ""
+	} else {
+		remote = " (" + remote + ")"
+	}
+	c.emit(DirInfo, fmt.Sprintf("Connected to %s%s from %s in %s", c.cfg.Addr, remote, conn.LocalAddr(), time.Since(start).Round(10*time.Microsecond)), 0)
 	c.setIO(conn)
 	if c.cfg.Security == SecurityTLS {
 		if err := c.handshake(dctx); err != nil {

@@ -1,0 +1,277 @@
+package smtpcore
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/smtp"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// goSMTPBackend is a go-smtp server that keeps what it receives and offers
+// AUTH PLAIN for user "ann", password "pw".
+type goSMTPBackend struct {
+	mu   sync.Mutex
+	msgs []received
+}
+
+type received struct {
+	from  string
+	opts  gosmtp.MailOptions
+	rcpts []string
+	data  []byte
+	auth  string
+}
+
+func (b *goSMTPBackend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
+	return &goSMTPSession{b: b}, nil
+}
+
+func (b *goSMTPBackend) all() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]received(nil), b.msgs...)
+}
+
+type goSMTPSession struct {
+	b    *goSMTPBackend
+	cur  received
+	user string
+}
+
+func (s *goSMTPSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *goSMTPSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "ann" || pass != "pw" {
+			return errors.New("bad credentials")
+		}
+		s.user = user
+		return nil
+	}), nil
+}
+
+func (s *goSMTPSession) Mail(from string, opts *gosmtp.MailOptions) error {
+	s.cur = received{from: from, auth: s.user}
+	if opts != nil {
+		s.cur.opts = *opts
+	}
+	return nil
+}
+
+func (s *goSMTPSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if strings.HasPrefix(to, "reject") {
+		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
+	s.cur.rcpts = append(s.cur.rcpts, to)
+	return nil
+}
+
+func (s *goSMTPSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.cur.data = data
+	s.b.mu.Lock()
+	s.b.msgs = append(s.b.msgs, s.cur)
+	s.b.mu.Unlock()
+	return nil
+}
+
+func (s *goSMTPSession) Reset()        { s.cur = received{} }
+func (s *goSMTPSession) Logout() error { return nil }
+
+// startGoSMTP runs a go-smtp server on loopback; with cert it offers STARTTLS.
+func startGoSMTP(t testing.TB, cert *tls.Certificate, maxBytes int64) (*goSMTPBackend, string) {
+	t.Helper()
+	be := &goSMTPBackend{}
+	s := gosmtp.NewServer(be)
+	s.Domain = "gosmtp.test"
+	s.MaxMessageBytes = maxBytes
+	s.EnableSMTPUTF8 = true
+	if cert != nil {
+		s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return be, ln.Addr().String()
+}
+
+func TestInteropGoSMTP(t *testing.T) {
+	now := time.Now()
+	ca := testCert(t, []string{"Interop CA"}, nil, true, now.Add(-time.Hour), now.Add(time.Hour))
+	leaf := testCert(t, []string{"127.0.0.1"}, &ca, false, now.Add(-time.Hour), now.Add(time.Hour))
+	be, addr := startGoSMTP(t, &leaf, 1<<20)
+	rec := &recorder{}
+	cfg := ClientConfig{Addr: addr, Security: SecuritySTARTTLS, CAFile: pemFile(t, ca), Helo: "client.test",
+		Auth: &Auth{Username: "ann", Password: "pw"}, Events: rec.add}
+	c, err := Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Dial(go-smtp) = %v\n%s", err, rec.text())
+	}
+	defer c.Close()
+	for _, k := range []string{"PIPELINING", "8BITMIME", "SIZE", "SMTPUTF8"} {
+		if _, ok := c.Extensions()[k]; !ok {
+			t.Errorf("Extensions() = %v, want %s after STARTTLS", c.Extensions(), k)
+		}
+	}
+	body := "Subject: é\r\n\r\n.leading dot\r\nçà\r\n"
+	res, err := c.SendMail(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test", "reject@y.test", "jürgen@y.test"}},
+		&testMessage{body: body, eightBit: true})
+	if err != nil || !res.Partial || res.Accepted() != 2 {
+		t.Fatalf("SendMail = %+v, %v; want partial with 2 accepted", res, err)
+	}
+	big := &testMessage{body: strings.Repeat("x", 2<<20)}
+	if _, err := c.SendMail(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, big); !errors.Is(err, ErrTooBig) {
+		t.Errorf("SendMail(2 MB to a 1 MB server) = %v, want ErrTooBig", err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Errorf("Quit() = %v", err)
+	}
+	msgs := be.all()
+	if len(msgs) != 1 {
+		t.Fatalf("go-smtp received %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if string(m.data) != body || m.opts.Body != gosmtp.Body8BitMIME || !m.opts.UTF8 || m.auth != "ann" || m.opts.Size != int64(len(body)) {
+		t.Errorf("go-smtp got data %q, opts %+v, auth %q", m.data, m.opts, m.auth)
+	}
+}
+
+func TestInteropSmtpSink(t *testing.T) {
+	path, err := exec.LookPath("smtp-sink")
+	if err != nil {
+		path, err = exec.LookPath("/usr/sbin/smtp-sink")
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("smtp-sink (postfix) is required in CI")
+		}
+		t.Skip("smtp-sink (postfix) is not installed; skipping")
+	}
+	addr := startSmtpSink(t, path)
+	rec := &recorder{}
+	res, err := Send(context.Background(), ClientConfig{Addr: addr, Events: rec.add}, Envelope{From: "a@x.test", To: []string{"b@y.test", "c@y.test"}},
+		static(&testMessage{body: "Subject: sink\r\n\r\n" + strings.Repeat("line\r\n", 10000)}))
+	if err != nil || res.Accepted() != 2 || res.Data.Code != 250 {
+		t.Fatalf("Send(smtp-sink) = %+v, %v\n%s", res, err, rec.text())
+	}
+}
+
+// startSmtpSink runs Postfix's smtp-sink on a free port and waits for it.
+func startSmtpSink(t testing.TB, path string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	args := []string{"-c", addr, "256"}
+	if os.Geteuid() == 0 {
+		args = append([]string{"-u", "nobody"}, args...)
+	}
+	cmd := exec.Command(path, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("smtp-sink did not listen on %s", addr)
+		}
+		time.Sleep(10 * time.Millisecond) // polling with a deadline
+	}
+}
+
+// BenchmarkClientVsNetSMTP sends b.N messages over one connection with
+// this client and with Go's net/smtp, to an in-process go-smtp server and to
+// Postfix's smtp-sink (when installed). Run with -benchtime=1000x for the
+// "1,000 messages over one connection" figure.
+func BenchmarkClientVsNetSMTP(b *testing.B) {
+	body := []byte("Subject: bench\r\n\r\n" + strings.Repeat("0123456789 abcdefghij klmnopqrst uvwxyz ABCDEFGHIJ KLMNOPQRST\r\n", 32))
+	env := Envelope{From: "a@x.test", To: []string{"b@y.test", "c@y.test", "d@y.test"}}
+	sinks := map[string]func(b *testing.B) string{
+		"go-smtp": func(b *testing.B) string { _, addr := startGoSMTP(b, nil, 0); return addr },
+	}
+	if path, err := exec.LookPath("/usr/sbin/smtp-sink"); err == nil {
+		sinks["smtp-sink"] = func(b *testing.B) string { return startSmtpSink(b, path) }
+	}
+	for name, start := range sinks {
+		b.Run(name+"/smtpcore", func(b *testing.B) {
+			c, err := Dial(context.Background(), ClientConfig{Addr: start(b), Helo: "bench.test"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Quit()
+			msg := &testMessage{body: string(body)}
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := c.SendMail(context.Background(), env, msg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/net-smtp", func(b *testing.B) {
+			c, err := smtp.Dial(start(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Quit()
+			if err := c.Hello("bench.test"); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if err := netSMTPSend(c, env, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func netSMTPSend(c *smtp.Client, env Envelope, body []byte) error {
+	if err := c.Mail(env.From); err != nil {
+		return err
+	}
+	for _, r := range env.To {
+		if err := c.Rcpt(r); err != nil {
+			return err
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, bytes.NewReader(body)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("net/smtp data: %w", err)
+	}
+	return nil
+}
