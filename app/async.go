@@ -26,6 +26,7 @@ type coalescer struct {
 	mu      sync.Mutex
 	pending bool
 	run     func()
+	ui      func(func()) // nil = fyne.Do; tests may queue the runs instead
 }
 
 // Trigger queues c.run with fyne.Do unless a run is already queued. Safe from
@@ -37,8 +38,12 @@ func (c *coalescer) Trigger() {
 		return
 	}
 	c.pending = true
+	ui := c.ui
 	c.mu.Unlock()
-	fyne.Do(func() {
+	if ui == nil {
+		ui = fyne.Do
+	}
+	ui(func() {
 		c.mu.Lock()
 		c.pending = false
 		c.mu.Unlock()

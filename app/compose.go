@@ -64,6 +64,7 @@ type Compose struct {
 
 	cancel      context.CancelFunc // non-nil while sending
 	reasonShown bool               // the status line says why Send is disabled
+	picking     bool               // refreshTargets is choosing, not the user
 }
 
 // NewCompose returns the Compose view. send nil means smtpcore.Send, async nil
@@ -83,7 +84,9 @@ func NewCompose(w fyne.Window, prefs fyne.Preferences, secrets Secrets, t *Trans
 
 func (c *Compose) buildWidgets() {
 	c.server = widget.NewSelect(nil, func(name string) {
-		c.prefs.SetString(prefTarget, name)
+		if !c.picking {
+			c.prefs.SetString(prefTarget, name)
+		}
 		c.validate()
 	})
 	c.from = newAddressField("you@example.org", true, true, nil, c.validate)
@@ -161,13 +164,15 @@ func (c *Compose) refreshTargets() {
 	}
 	c.server.SetOptions(opts)
 	c.server.PlaceHolder = "Switch on the local server or add a server"
-	want := c.server.Selected
-	if want == "" {
-		want = c.prefs.String(prefTarget)
-	}
-	switch {
+	// The remembered choice wins when it is available again (the local
+	// server comes on a moment after launch); choosing for the user here is
+	// not remembered.
+	c.picking = true
+	defer func() { c.picking = false }()
+	switch want := c.prefs.String(prefTarget); {
 	case contains(opts, want):
 		c.server.SetSelected(want)
+	case contains(opts, c.server.Selected):
 	case len(opts) > 0:
 		c.server.SetSelected(opts[0])
 	default:

@@ -40,10 +40,11 @@ func (p *progressValue) get() (sent, total int64) {
 
 // sendJob is one message on its way: where to, what, and how.
 type sendJob struct {
-	cfg   smtpcore.ClientConfig
-	env   smtpcore.Envelope
-	draft msg.Draft
-	local bool // to the in-process server: link the transcript to the stored message
+	cfg     smtpcore.ClientConfig
+	env     smtpcore.Envelope
+	draft   msg.Draft
+	local   bool   // to the in-process server: link the transcript to the stored message
+	profile string // the saved server sent through, "" for the local one
 }
 
 // onSend checks the message, works out the server settings (asking for a
@@ -73,6 +74,7 @@ func (c *Compose) onSend() {
 		c.fail("The message cannot be sent", fmt.Errorf("the server %q is no longer saved", c.server.Selected))
 		return
 	}
+	job.profile = p.Name
 	job.cfg = smtpcore.ClientConfig{Addr: p.Addr(), Security: p.Security(), PinnedSHA256: p.Fingerprint}
 	if !p.NeedsPassword() {
 		c.start(job)
@@ -156,7 +158,7 @@ func (c *Compose) start(job *sendJob) {
 	job.cfg.Events = c.onEvent
 	job.cfg.Session = time.Now().Format("150405.000")
 	c.transcript.Append(smtpcore.Event{Time: time.Now(), Dir: smtpcore.DirInfo,
-		Text: fmt.Sprintf("Sending %q to %s via %s", job.draft.Subject, strings.Join(job.env.To, ", "), job.cfg.Addr)})
+		Text: fmt.Sprintf("Sending %s to %s via %s", subjectForHumans(job.draft.Subject), strings.Join(job.env.To, ", "), job.cfg.Addr)})
 	draft := job.draft
 	build := func(allow8bit bool) (smtpcore.Message, error) {
 		m, err := draft.Build(msg.BuildOptions{Allow8bit: allow8bit})
@@ -215,6 +217,10 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 		return
 	case err != nil:
 		c.setStatus(widget.DangerImportance, "Not sent: "+explainSendError(err))
+		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil && job.profile != "" {
+			c.offerTrust(job.profile, smtpcore.LeafFingerprint(leaf), err)
+			return
+		}
 		c.showResult("Not sent", res, err)
 		return
 	}
@@ -319,4 +325,48 @@ func rcptRow(r smtpcore.RcptResult) fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 	}
 	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+}
+
+func subjectForHumans(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "a message without subject"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// offerTrust explains a refused certificate and offers to pin it in the
+// profile (its "trusted certificate") and send again.
+func (c *Compose) offerTrust(profile, fingerprint string, err error) {
+	if c.window == nil {
+		return
+	}
+	text := widget.NewLabel(explainSendError(err) + "\n\nIf this is your own server with a self-signed certificate, " +
+		"you can trust this certificate for the server \"" + profile + "\". Letterbox then accepts exactly this " +
+		"certificate, and still refuses any other one that fails the usual checks.")
+	text.Wrapping = fyne.TextWrapWord
+	fp := widget.NewLabelWithStyle("SHA-256 "+fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	fp.Wrapping = fyne.TextWrapBreak
+	content := container.NewVBox(text, fp)
+	dlg := dialog.NewCustomConfirm("Certificate not trusted", "Trust and send again", "Close", content, func(ok bool) {
+		if ok {
+			c.TrustCertificate(profile, fingerprint)
+		}
+	}, c.window)
+	dlg.Resize(fyne.NewSize(560, 0))
+	dlg.Show()
+}
+
+// TrustCertificate pins fingerprint in the saved server profile and sends the
+// message again.
+func (c *Compose) TrustCertificate(profile, fingerprint string) {
+	p, ok := c.profiles.Find(profile)
+	if !ok {
+		return
+	}
+	p.Fingerprint = fingerprint
+	if err := c.profiles.Put(profile, p); err != nil {
+		c.fail("The certificate cannot be trusted", err)
+		return
+	}
+	c.onSend()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -285,5 +286,56 @@ func TestComposeLoadAndClear(t *testing.T) {
 	c.Clear()
 	if c.HasContent() || c.from.Text() != "me@example.org" {
 		t.Errorf("after Clear: HasContent %v, From %q; want false and From kept", c.HasContent(), c.from.Text())
+	}
+}
+
+func TestComposeServerPickerKeepsChoice(t *testing.T) {
+	c, _, a := newTestCompose(t, (&fakeSender{}).send)
+	if err := (profileStore{a.Preferences()}).Put("", Profile{Name: "Work", Host: "smtp.example.org", Port: 587, TLS: TLSStartTLS}); err != nil {
+		t.Fatal(err)
+	}
+	c.RefreshServers()
+	c.SetLocalServer("127.0.0.1:2525", "")
+	c.server.SetSelected(localTarget) // the user's choice
+	c.SetLocalServer("", "")          // server off: the picker falls back to Work
+	if c.server.Selected != "Work" {
+		t.Fatalf("local server off: picker shows %q, want Work", c.server.Selected)
+	}
+	c.SetLocalServer("127.0.0.1:2525", "") // on again, as a moment after launch
+	if c.server.Selected != localTarget {
+		t.Errorf("local server back: picker shows %q, want the remembered %q", c.server.Selected, localTarget)
+	}
+}
+
+func TestComposeTrustCertificateAndResend(t *testing.T) {
+	srv, st := startServer(t)
+	if srv.Fingerprint() == "" {
+		t.Skip("the server runs without TLS; nothing to trust")
+	}
+	c, tr, a := newTestCompose(t, nil)
+	host, port, _ := net.SplitHostPort(srv.Addr().String())
+	p := Profile{Name: "Self-signed", Host: host, TLS: TLSStartTLS}
+	fmt.Sscan(port, &p.Port)
+	if err := (profileStore{a.Preferences()}).Put("", p); err != nil {
+		t.Fatal(err)
+	}
+	c.RefreshServers()
+	c.server.SetSelected("Self-signed")
+	test.Type(c.from.entry, "ann@example.org")
+	test.Type(c.to.entry, "bob@example.net")
+	test.Tap(c.sendBtn)
+	if !strings.Contains(c.Status(), "certificate was refused") {
+		t.Fatalf("status %q, want the certificate refused\n%s", c.Status(), tr.Text())
+	}
+	if total, _ := st.Counts(); total != 0 {
+		t.Fatalf("store holds %d messages after a refused certificate, want 0", total)
+	}
+	c.TrustCertificate("Self-signed", srv.Fingerprint())
+	if total, _ := st.Counts(); total != 1 {
+		t.Fatalf("store holds %d messages after trusting the certificate, want 1 (status %q)", total, c.Status())
+	}
+	saved, _ := (profileStore{a.Preferences()}).Find("Self-signed")
+	if saved.Fingerprint != srv.Fingerprint() {
+		t.Errorf("profile fingerprint %q, want %q", saved.Fingerprint, srv.Fingerprint())
 	}
 }

@@ -53,15 +53,15 @@ func TestTranscriptAppendFromGoroutineAndCopyAll(t *testing.T) {
 
 func TestTranscriptCapsLines(t *testing.T) {
 	tr, _ := newTestTranscript(t)
-	tr.MaxLines = 10
-	for i := range 25 {
+	tr.MaxLines = 4
+	for i := range 9 {
 		tr.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: fmt.Sprintf("line %d", i)})
 	}
-	if tr.Lines() != 10 {
-		t.Fatalf("Lines() = %d with MaxLines 10, want 10", tr.Lines())
+	if tr.Lines() != 4 {
+		t.Fatalf("Lines() = %d with MaxLines 4, want 4", tr.Lines())
 	}
-	if first := strings.SplitN(tr.Text(), "\n", 2)[0]; !strings.HasSuffix(first, "line 15") {
-		t.Errorf("first kept line %q, want line 15", first)
+	if first := strings.SplitN(tr.Text(), "\n", 2)[0]; !strings.HasSuffix(first, "line 5") {
+		t.Errorf("first kept line %q, want line 5", first)
 	}
 }
 
@@ -72,17 +72,17 @@ func TestTranscriptFollowsUnlessScrolledUp(t *testing.T) {
 			tr.Append(smtpcore.Event{Dir: smtpcore.DirClient, Text: fmt.Sprintf("RCPT TO:<u%d@example.org>", i)})
 		}
 	}
-	add(100)
+	add(30)
 	bottom := tr.list.GetScrollOffset()
 	if bottom <= 0 {
-		t.Fatalf("after 100 lines the offset is %v, want the list scrolled down", bottom)
+		t.Fatalf("after 30 lines the offset is %v, want the list scrolled down", bottom)
 	}
-	add(10)
+	add(3)
 	if off := tr.list.GetScrollOffset(); off <= bottom {
 		t.Errorf("following: offset %v after more lines, want past %v", off, bottom)
 	}
 	tr.list.ScrollToTop()
-	add(10)
+	add(3)
 	if off := tr.list.GetScrollOffset(); off != 0 {
 		t.Errorf("scrolled to the top: offset %v after more lines, want 0 (the user's place kept)", off)
 	}

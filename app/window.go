@@ -61,13 +61,22 @@ func OptionsFromEnv() Options {
 func Run(a fyne.App, opts Options) error {
 	icon := fyne.NewStaticResource("letterbox.png", assets.Icon)
 	a.SetIcon(icon)
-	w := newMainWindow(a, opts, systemKeyring{}, nil, nil)
+	w := newMainWindow(a, opts, windowDeps{secrets: systemKeyring{}})
 	w.window.SetIcon(icon)
 	if opts.StartServer {
 		w.sw.SetOn(true)
 	}
 	w.window.ShowAndRun()
 	return w.shutdown()
+}
+
+// windowDeps are the seams of the window; the zero value is the real app
+// except for secrets (nil = always ask for passwords).
+type windowDeps struct {
+	secrets Secrets
+	send    SendFunc     // nil = smtpcore.Send
+	async   func(func()) // nil = goroutines
+	inboxUI func(func()) // nil = fyne.Do; tests pump the inbox's UI work themselves
 }
 
 // mainWindow wires the views together.
@@ -77,6 +86,7 @@ type mainWindow struct {
 	settings *Settings
 	secrets  Secrets
 	async    func(func())
+	inboxUI  func(func())
 
 	store    *store.Store // nil when the store could not be opened
 	storeErr error
@@ -90,10 +100,11 @@ type mainWindow struct {
 	inboxTab   *container.TabItem
 }
 
-// newMainWindow builds the window without showing it. send and async may be
-// nil (smtpcore.Send, goroutines); tests pass fakes.
-func newMainWindow(a fyne.App, opts Options, secrets Secrets, send SendFunc, async func(func())) *mainWindow {
-	m := &mainWindow{app: a, settings: &Settings{prefs: a.Preferences(), opts: opts}, secrets: secrets, async: orGo(async)}
+// newMainWindow builds the window without showing it.
+func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
+	secrets, send, async := deps.secrets, deps.send, deps.async
+	m := &mainWindow{app: a, settings: &Settings{prefs: a.Preferences(), opts: opts}, secrets: secrets,
+		async: orGo(async), inboxUI: deps.inboxUI}
 	m.window = a.NewWindow("Letterbox")
 	m.window.SetMaster()
 
@@ -146,6 +157,9 @@ func (m *mainWindow) openStore(dir string) {
 	}
 	m.store, m.storeErr = st, nil
 	m.inbox = NewInbox(st, m.async)
+	if m.inboxUI != nil {
+		m.inbox.setUI(m.inboxUI)
+	}
 	m.inbox.Window = m.window
 	m.inbox.OnUnread = m.setUnread
 	m.inbox.OnReply = m.loadDraft
