@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 
@@ -159,16 +160,29 @@ func (in *Inbox) showStatus() {
 	default:
 		s := inboxPlural(l.total, "message")
 		if in.unread > 0 {
-			s += fmt.Sprintf(", %d unread", in.unread)
+			s += ", " + inboxCount(in.unread) + " unread"
 		}
 		in.status.SetText(s)
 	}
 }
 
-// plural writes "1 message", "2 messages".
+// inboxPlural writes "1 message", "2 messages", "100,000 messages".
 func inboxPlural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return inboxCount(n) + " " + noun + "s"
+}
+
+// inboxCount writes n with thousands separators: 100000 → "100,000".
+func inboxCount(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

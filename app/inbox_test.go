@@ -351,3 +351,15 @@ func TestInboxRowLayout(t *testing.T) {
 			r.from.Text, r.subject.Text, r.from.TextStyle.Bold, r.clip.Resource)
 	}
 }
+
+func TestInboxCount(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {100000, "100,000"}, {1234567, "1,234,567"}, {-1234, "-1,234"}}
+	for _, tc := range tests {
+		if got := inboxCount(tc.n); got != tc.want {
+			t.Errorf("inboxCount(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -139,9 +139,19 @@ func (t *inboxTree) setData(m inboxMailboxes) {
 		t.selectAll()
 	}
 	if len(m.domains) <= inboxTreeOpenMax {
+		var fresh []string
 		for _, d := range m.domains {
 			if !t.opened[d] {
 				t.opened[d] = true
+				fresh = append(fresh, d)
+			}
+		}
+		switch {
+		case len(fresh) == len(m.domains) && len(fresh) > 0:
+			t.widget.OpenAllBranches() // first load: one redraw, not one per domain
+			return
+		default:
+			for _, d := range fresh {
 				t.widget.OpenBranch(inboxTreeDomain + d)
 			}
 		}
