@@ -1,11 +1,235 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"letterbox/server"
+	"letterbox/server/store"
 )
 
+// shutdownGrace is how long `letterbox serve` lets sessions in flight finish
+// after SIGINT or SIGTERM before it closes them with 421.
+const shutdownGrace = 30 * time.Second
+
+// serveOptions are the flags of `letterbox serve` that are not server.Config.
+type serveOptions struct {
+	store     string
+	logLevel  string
+	logFormat string
+}
+
+// runServe runs the SMTP server without a window until SIGINT or SIGTERM.
+// It returns the process exit status: 0 after a clean shutdown, 1 when the
+// server cannot start, 2 for bad flags.
 func runServe(args []string) int {
-	fmt.Fprintln(os.Stderr, "letterbox serve: the server is being built")
-	return 1
+	cfg, opts, err := parseServeFlags(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "letterbox serve: %v\n", err)
+		return 2
+	}
+	log, err := newLogger(opts.logLevel, opts.logFormat, os.Stderr)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "letterbox serve: %v\n", err)
+		return 2
+	}
+	cfg.Logger = log
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, opts.store, log); err != nil {
+		log.WithError(err).Error("letterbox serve failed")
+		return 1
+	}
+	return 0
+}
+
+// serve opens the store, runs the server until ctx ends, and shuts down.
+func serve(ctx context.Context, cfg server.Config, storeDir string, log *logrus.Logger) error {
+	st, err := store.Open(storeDir, store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := server.New(cfg, st)
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	fields := logrus.Fields{"addr": srv.Addr().String(), "store": st.Dir()}
+	if a := srv.TLSAddr(); a != nil {
+		fields["tls_addr"] = a.String()
+	}
+	if fp := srv.Fingerprint(); fp != "" {
+		fields["sha256"] = fp
+	}
+	log.WithFields(fields).Info("listening")
+	for _, w := range srv.Warnings() {
+		log.Warn(w)
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.WithError(err).Warn("sessions still open at the end of the grace period were closed")
+	}
+	return nil
+}
+
+// parseServeFlags turns the command line into a server.Config. Help goes to out.
+func parseServeFlags(args []string, out io.Writer) (server.Config, serveOptions, error) {
+	var (
+		cfg  server.Config
+		opts serveOptions
+		size = sizeFlag(server.DefaultMaxMessageBytes)
+	)
+	fs := flag.NewFlagSet("letterbox serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.Listen, "listen", server.DefaultListen, "`address` for SMTP (host:port); a non-loopback address is logged as a warning")
+	fs.StringVar(&cfg.TLSListen, "tls-listen", "", "`address` for SMTP over implicit TLS (RFC 8314), e.g. 127.0.0.1:4650; off when empty")
+	fs.StringVar(&opts.store, "store", server.DefaultStoreDir(), "Maildir `directory` that keeps the mail")
+	fs.StringVar(&cfg.Hostname, "hostname", "", "`name` in the greeting and the Received header (default: the machine's host name)")
+	fs.Var(&size, "max-message-size", "largest message accepted, in bytes or with K, M, G (binary: 25MB = 26214400)")
+	fs.IntVar(&cfg.MaxRecipients, "max-recipients", server.DefaultMaxRecipients, "recipients per message")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", server.DefaultMaxConnections, "sessions at once; more get 421")
+	fs.IntVar(&cfg.MaxConnectionsPerIP, "max-connections-per-ip", server.DefaultMaxConnsPerIP, "sessions at once from one client address")
+	fs.DurationVar(&cfg.CommandTimeout, "timeout", server.DefaultCommandTimeout, "how long to wait for each command")
+	fs.DurationVar(&cfg.DataTimeout, "data-timeout", server.DefaultDataTimeout, "how long a message's text may take to arrive")
+	fs.BoolVar(&cfg.AllowBareLF, "allow-bare-lf", false, "keep messages with bare LF or CR line endings (with a warning) instead of refusing them")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate `file` (default: a self-signed certificate kept in the store)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key `file` for --tls-cert")
+	fs.BoolVar(&cfg.RequireTLS, "require-tls", false, "refuse MAIL before STARTTLS (530 5.7.0)")
+	fs.StringVar(&cfg.Auth, "auth", "off", "AUTH `mode`: off, any (every name and password accepted) or the path of a credentials file")
+	fs.BoolVar(&cfg.RequireAuth, "require-auth", false, "refuse MAIL before a successful AUTH (530 5.7.0)")
+	fs.BoolVar(&cfg.AllowInsecureAuth, "allow-insecure-auth", false, "offer PLAIN and LOGIN without TLS")
+	fs.BoolVar(&cfg.DisablePipelining, "no-pipelining", false, "do not offer PIPELINING")
+	fs.BoolVar(&cfg.DisableSize, "no-size", false, "do not offer SIZE")
+	fs.BoolVar(&cfg.Disable8BitMIME, "no-8bitmime", false, "do not offer 8BITMIME")
+	fs.BoolVar(&cfg.DisableSMTPUTF8, "no-smtputf8", false, "do not offer SMTPUTF8")
+	fs.BoolVar(&cfg.DisableEnhancedStatusCodes, "no-enhanced-status-codes", false, "do not offer ENHANCEDSTATUSCODES (and send none)")
+	fs.BoolVar(&cfg.DisableChunking, "no-chunking", false, "do not offer CHUNKING (BDAT)")
+	fs.BoolVar(&cfg.DisableSTARTTLS, "no-starttls", false, "do not offer STARTTLS")
+	fs.BoolVar(&cfg.FullTranscript, "full-transcript", false, "keep each message's text in its session transcript")
+	fs.StringVar(&opts.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
+	fs.StringVar(&opts.logFormat, "log-format", "text", "`format`: text or json")
+	fs.Usage = func() { serveUsage(fs) }
+	if err := fs.Parse(args); err != nil {
+		return cfg, opts, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, opts, fmt.Errorf("unexpected argument %q (see letterbox serve -h)", fs.Arg(0))
+	}
+	cfg.MaxMessageBytes = int64(size)
+	return cfg, opts, nil
+}
+
+// serveUsage prints the flags GNU style, "--name VALUE", with their defaults.
+func serveUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, "usage: letterbox serve [flags]\n\n"+
+		"Runs the SMTP server without a window. Every message it receives is kept in\n"+
+		"the store (a Maildir); nothing is relayed. SIGINT or SIGTERM stops it: sessions\n"+
+		"in flight get 30 s to finish.\n\nflags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + strings.ToUpper(name)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// sizeFlag is a byte count given as 26214400, 25M, 25MB or 25MiB (K, M and G
+// are binary multiples, as mail size limits usually are).
+type sizeFlag int64
+
+func (s *sizeFlag) String() string { return formatSize(int64(*s)) }
+
+func (s *sizeFlag) Set(v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeFlag(n)
+	return nil
+}
+
+// parseSize reads a positive byte count with an optional K, M or G suffix,
+// optionally followed by B or iB, in any case.
+func parseSize(v string) (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
+	shift := 0
+	if s != "" {
+		switch s[len(s)-1] {
+		case 'K':
+			shift = 10
+		case 'M':
+			shift = 20
+		case 'G':
+			shift = 30
+		}
+		if shift > 0 {
+			s = s[:len(s)-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)>>shift {
+		return 0, fmt.Errorf("bad size %q: want bytes or a number with K, M or G, e.g. 25MB", v)
+	}
+	return n << shift, nil
+}
+
+// formatSize is the inverse of parseSize for whole multiples.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		shift  uint
+		suffix string
+	}{{30, "GB"}, {20, "MB"}, {10, "KB"}} {
+		if n > 0 && n%(1<<u.shift) == 0 {
+			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// newLogger makes the logger of `letterbox serve`.
+func newLogger(level, format string, out io.Writer) (*logrus.Logger, error) {
+	l := logrus.New()
+	l.SetOutput(out)
+	lv, err := logrus.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("bad --log-level %q: want debug, info, warn or error", level)
+	}
+	l.SetLevel(lv)
+	switch format {
+	case "text":
+		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
+	case "json":
+		l.SetFormatter(&logrus.JSONFormatter{})
+	default:
+		return nil, fmt.Errorf("bad --log-format %q: want text or json", format)
+	}
+	return l, nil
 }

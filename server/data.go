@@ -180,14 +180,15 @@ func (s *session) finishMessage() error {
 	}
 	ok := smtpcore.NewReply(250, "2.0.0", "OK queued as %s", b.d.ID())
 	rec := s.record(tx, b, ok)
-	if _, err := b.d.Commit(rec); err != nil {
+	sum, err := b.d.Commit(rec)
+	if err != nil {
 		s.log.WithError(err).Error("store: cannot commit a message")
 		s.reply(localError())
 		return nil
 	}
 	s.messages++
 	s.log.WithFields(logrus.Fields{
-		"id": b.d.ID(), "from": rec.MailFrom, "rcpts": strings.Join(rec.Rcpts, ","), "size": rec.Size,
+		"id": b.d.ID(), "from": rec.MailFrom, "rcpts": strings.Join(rec.Rcpts, ","), "size": sum.Size,
 	}).Info("message received")
 	s.reply(ok)
 	return nil

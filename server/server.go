@@ -89,6 +89,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err := s.setupAuth(); err != nil {
 		return nil, err
 	}
+	if cfg.RequireAuth && s.auth == nil {
+		return nil, errors.New("server: RequireAuth needs AUTH (Auth is off)")
+	}
 	return s, nil
 }
 
