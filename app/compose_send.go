@@ -193,8 +193,8 @@ func (c *Compose) showProgress() {
 
 func (c *Compose) onCancel() {
 	if c.cancel != nil {
-		c.cancel()
 		c.status.SetText("Cancelling…")
+		c.cancel() // the last thing: finish may run at once on another goroutine in tests
 	}
 }
 

@@ -339,3 +339,91 @@ func TestComposeTrustCertificateAndResend(t *testing.T) {
 		t.Errorf("profile fingerprint %q, want %q", saved.Fingerprint, srv.Fingerprint())
 	}
 }
+
+// memSecrets is a keyring in memory; broken makes it act as if none is running.
+type memSecrets struct {
+	m      map[string]string
+	broken bool
+}
+
+func (s *memSecrets) Get(account string) (string, error) {
+	if s.broken {
+		return "", fmt.Errorf("no keyring daemon")
+	}
+	p, ok := s.m[account]
+	if !ok {
+		return "", fmt.Errorf("%s: %w", account, errNoPassword)
+	}
+	return p, nil
+}
+
+func (s *memSecrets) Set(account, password string) error { s.m[account] = password; return nil }
+
+func (s *memSecrets) Delete(account string) error { delete(s.m, account); return nil }
+
+func TestComposePasswordFromKeyringAndProgress(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	secrets := &memSecrets{m: map[string]string{"ann@smtp.example.org:587": "s3cret"}}
+	var got smtpcore.ClientConfig
+	var progress []float64
+	var c *Compose
+	send := func(_ context.Context, cfg smtpcore.ClientConfig, env smtpcore.Envelope, build func(bool) (smtpcore.Message, error)) (*smtpcore.Result, error) {
+		got = cfg
+		m, err := build(false)
+		if err != nil {
+			return nil, err
+		}
+		for _, sent := range []int64{m.Size() / 2, m.Size()} {
+			cfg.Events(smtpcore.Event{Dir: smtpcore.DirProgress, Sent: sent, Total: m.Size()})
+			progress = append(progress, c.progress.Value)
+		}
+		return &smtpcore.Result{Rcpts: []smtpcore.RcptResult{{Addr: env.To[0], Accepted: true}}}, nil
+	}
+	c = NewCompose(w, a.Preferences(), secrets, NewTranscript(w), send, inline)
+	w.SetContent(c.Build())
+	if err := (profileStore{a.Preferences()}).Put("", Profile{Name: "Work", Host: "smtp.example.org", Port: 587, TLS: TLSStartTLS, Username: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	c.RefreshServers()
+	c.from.SetText("ann@example.org")
+	c.to.SetText("bob@example.net")
+	test.Tap(c.sendBtn)
+	if got.Auth == nil || got.Auth.Username != "ann" || got.Auth.Password != "s3cret" || got.Addr != "smtp.example.org:587" || got.Security != smtpcore.SecuritySTARTTLS {
+		t.Errorf("client config %+v (auth %+v), want STARTTLS to smtp.example.org:587 as ann with the stored password", got, got.Auth)
+	}
+	if len(progress) != 2 || progress[0] != 0.5 || progress[1] != 1 {
+		t.Errorf("progress bar went %v, want [0.5 1]", progress)
+	}
+	if c.progress.Visible() {
+		t.Error("the progress bar is still shown after sending")
+	}
+}
+
+func TestComposeCancel(t *testing.T) {
+	done := make(chan struct{})
+	async := func(f func()) { go func() { defer close(done); f() }() }
+	started := make(chan struct{})
+	send := func(ctx context.Context, _ smtpcore.ClientConfig, _ smtpcore.Envelope, _ func(bool) (smtpcore.Message, error)) (*smtpcore.Result, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, &smtpcore.SendError{Phase: smtpcore.PhaseData, Err: ctx.Err()}
+	}
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	c := NewCompose(w, a.Preferences(), nil, NewTranscript(w), send, async)
+	w.SetContent(c.Build())
+	c.SetLocalServer("127.0.0.1:2525", "")
+	c.from.SetText("ann@example.org")
+	c.to.SetText("bob@example.net")
+	test.Tap(c.sendBtn)
+	<-started
+	if !c.Sending() || c.CanSend() || !c.cancelBtn.Visible() {
+		t.Fatalf("while sending: Sending %v, CanSend %v, Cancel shown %v; want true, false, true", c.Sending(), c.CanSend(), c.cancelBtn.Visible())
+	}
+	test.Tap(c.cancelBtn)
+	<-done
+	if c.Sending() || !c.CanSend() || c.cancelBtn.Visible() || !strings.HasPrefix(c.Status(), "Cancelled") {
+		t.Errorf("after Cancel: Sending %v, CanSend %v, Cancel shown %v, status %q", c.Sending(), c.CanSend(), c.cancelBtn.Visible(), c.Status())
+	}
+}

@@ -111,3 +111,22 @@ func TestOptionsFromEnv(t *testing.T) {
 		t.Errorf("OptionsFromEnv() = %+v, want %+v", got, want)
 	}
 }
+
+func TestWindowSettingsSwitchStore(t *testing.T) {
+	m, pump := newTestWindow(t, Options{})
+	m.sw.SetOn(true)
+	first := m.store.Dir()
+	second := t.TempDir()
+	m.settings.save("127.0.0.1:0", second) // what Save in the dialog does first
+	m.applySettings("127.0.0.1:0", second)
+	pump.drain()
+	if m.store == nil || m.store.Dir() != second {
+		t.Fatalf("after choosing %s the store is %v, want it open there", second, m.store)
+	}
+	if !m.sw.Running() {
+		t.Errorf("the local server did not come back on after the store changed (state %q)", m.sw.State())
+	}
+	if first == second || m.settings.StoreDir() != second {
+		t.Errorf("saved store folder %q, want %q", m.settings.StoreDir(), second)
+	}
+}
