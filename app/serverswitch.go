@@ -57,6 +57,7 @@ type ServerSwitch struct {
 
 	srv      localServer // the running server, or nil; Fyne goroutine only
 	busy     bool        // a start or stop is in flight
+	failed   bool        // the last start failed
 	updating bool        // the check is being set by code, not by the user
 
 	check    *widget.Check
@@ -133,6 +134,7 @@ func (s *ServerSwitch) onToggle(on bool) {
 
 func (s *ServerSwitch) setBusy(text string) {
 	s.busy = true
+	s.state.Importance = widget.MediumImportance
 	s.check.Disable()
 	s.state.SetText(text)
 	s.settings.Hide()
@@ -157,9 +159,11 @@ func (s *ServerSwitch) start() {
 func (s *ServerSwitch) started(listen string, srv localServer, err error) {
 	s.busy = false
 	s.check.Enable()
+	s.failed = err != nil
 	if err != nil {
 		s.srv = nil
 		s.setChecked(false)
+		s.state.Importance = widget.DangerImportance
 		s.state.SetText(explainListenError(listen, err))
 		s.settings.Show()
 		s.notify()
@@ -215,6 +219,10 @@ func (s *ServerSwitch) stop(then func()) {
 		})
 	})
 }
+
+// Failed reports whether the last attempt to switch the server on failed
+// (the error is on show).
+func (s *ServerSwitch) Failed() bool { return s.failed && s.srv == nil }
 
 // Restart stops a running server and starts it again on the current listen
 // address, as after a change in Settings. Does nothing when it is off.

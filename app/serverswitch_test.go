@@ -88,6 +88,9 @@ func TestServerSwitchPortInUse(t *testing.T) {
 	if !opened {
 		t.Error("tapping the settings button did not open Settings")
 	}
+	if !s.Failed() {
+		t.Error("Failed() = false after the port was taken, want true")
+	}
 }
 
 func TestServerSwitchStopOnQuit(t *testing.T) {

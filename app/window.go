@@ -113,7 +113,7 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	m.compose = NewCompose(m.window, a.Preferences(), secrets, m.transcript, send, async)
 	m.compose.OnManageServers = func() { m.openSettings(settingsTabServers) }
 
-	m.sw = NewServerSwitch(m.newServer, m.settings.Listen, async)
+	m.sw = NewServerSwitch(m.newServer, func() string { return m.settings.Listen() }, async)
 	m.sw.OnSettings = func() { m.openSettings(settingsTabServer) }
 	m.sw.OnChange = func(bool) { m.compose.SetLocalServer(m.sw.Addr(), m.sw.Fingerprint()) }
 
@@ -228,12 +228,15 @@ func (m *mainWindow) openSettings(tab int) {
 func (m *mainWindow) applySettings(listen, dir string) {
 	storeChanged := m.store == nil || m.store.Dir() != dir
 	if !storeChanged {
-		if m.sw.Running() && m.sw.Addr() != listen {
+		switch {
+		case m.sw.Failed(): // the user chose another port after an error: try it
+			m.sw.SetOn(true)
+		case m.sw.Running() && m.sw.Addr() != listen:
 			m.sw.Restart()
 		}
 		return
 	}
-	wasOn := m.sw.Running()
+	wasOn := m.sw.Running() || m.sw.Failed()
 	m.sw.stop(func() {
 		if err := m.closeStore(); err != nil {
 			dialog.ShowError(fmt.Errorf("closing the old mail store: %w", err), m.window)

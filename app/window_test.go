@@ -130,3 +130,21 @@ func TestWindowSettingsSwitchStore(t *testing.T) {
 		t.Errorf("saved store folder %q, want %q", m.settings.StoreDir(), second)
 	}
 }
+
+func TestWindowPortInUseThenAnotherPort(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	m, _ := newTestWindow(t, Options{Listen: l.Addr().String()})
+	m.sw.SetOn(true)
+	if !strings.Contains(m.sw.State(), "is in use") {
+		t.Fatalf("state %q, want port in use", m.sw.State())
+	}
+	m.settings.save("127.0.0.1:0", m.store.Dir())
+	m.applySettings("127.0.0.1:0", m.store.Dir())
+	if !m.sw.Running() || m.compose.server.Selected != localTarget {
+		t.Errorf("after choosing another port: state %q, picker %q; want listening and the local server offered", m.sw.State(), m.compose.server.Selected)
+	}
+}
