@@ -150,6 +150,12 @@ func TestSendConversations(t *testing.T) {
 			wantPhase: PhaseEHLO, wantCode: 501,
 		},
 		{
+			name:      "EHLO name with CR LF is refused, not sent",
+			cfg:       func(c *ClientConfig) { c.Helo = "client.test\r\nMAIL FROM:<evil@x.test>" },
+			sc:        cat(greet, quit),
+			wantPhase: PhaseEHLO,
+		},
+		{
 			name:      "greeting refuses service",
 			sc:        cat("S: 554 5.3.2 no service for you", quit),
 			wantPhase: PhaseGreeting, wantCode: 554,
