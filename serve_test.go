@@ -63,7 +63,8 @@ func letterboxBinary(t *testing.T) string {
 // failed instead when CI=true.
 func needPeer(t *testing.T, name string) string {
 	t.Helper()
-	for _, p := range []string{name, "/usr/sbin/" + name, "/usr/bin/" + name} {
+	// The system's copy first: /usr/bin/python3 rather than a pyenv shim on PATH.
+	for _, p := range []string{"/usr/bin/" + name, "/usr/sbin/" + name, name} {
 		if path, err := exec.LookPath(p); err == nil {
 			return path
 		}
