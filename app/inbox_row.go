@@ -59,8 +59,8 @@ func (r *inboxRow) set(s store.Summary) {
 	if strings.TrimSpace(subject) == "" {
 		subject = "(no subject)"
 	}
-	r.setLabel(r.from, from, style)
-	r.setLabel(r.subject, subject, style)
+	r.setLabel(r.from, messageClip(from, 300), style)
+	r.setLabel(r.subject, messageClip(inboxOneLine(subject), 300), style)
 	r.setLabel(r.date, inboxDate(s.Received, time.Now()), fyne.TextStyle{})
 	r.setLabel(r.size, smtpcore.FormatSize(s.Size), fyne.TextStyle{})
 	if s.HasAttachments {

@@ -44,7 +44,8 @@ type MessageView struct {
 	summary, attachBox, htmlBar          *fyne.Container
 	attachRow                            fyne.CanvasObject
 	tabs                                 *container.AppTabs
-	text, textNote, html, htmlNote       *widget.Label
+	textNote, htmlNote                   *widget.Label
+	text, html                           *messageBody
 	openHTML                             *widget.Button
 	headers                              *fyne.Container
 	headersNote, rawNote                 *widget.Label
@@ -101,8 +102,8 @@ func (v *MessageView) setActions(on bool) {
 }
 
 func (v *MessageView) buildTabs() {
-	v.text, v.textNote = messageBodyLabel(), messageNote()
-	v.html, v.htmlNote = messageBodyLabel(), messageNote()
+	v.text, v.textNote = newMessageBody(), messageNote()
+	v.html, v.htmlNote = newMessageBody(), messageNote()
 	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
 	v.headers = container.New(messageFormLayout{})
 	v.headersNote = messageNote()
@@ -116,22 +117,13 @@ func (v *MessageView) buildTabs() {
 	v.htmlBar = container.NewHBox(v.openHTML, widget.NewLabel("a sanitised copy: no scripts, no remote content"))
 	htmlTop := container.NewVBox(v.htmlBar, v.htmlNote)
 	v.tabs = container.NewAppTabs(
-		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, container.NewVScroll(v.text))),
-		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, container.NewVScroll(v.html))),
+		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, v.text.obj)),
+		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.obj)),
 		container.NewTabItem("Headers", container.NewBorder(v.headersNote, nil, nil, nil, container.NewVScroll(v.headers))),
 		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, container.NewPadded(v.raw))),
 		container.NewTabItem("MIME parts", v.parts.tree),
 		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
 	)
-}
-
-// messageBodyLabel is a readable, selectable, wrapping text (not a greyed
-// out Entry).
-func messageBodyLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
-	l.Selectable = true
-	return l
 }
 
 // messageNote is a small italic line that explains what a tab shows.
@@ -247,7 +239,7 @@ func (v *MessageView) fillSummary(d *messageData) {
 			return
 		}
 		k := widget.NewLabelWithStyle(key, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		val := widget.NewLabel(value)
+		val := widget.NewLabel(messageClip(value, messageMaxField))
 		val.Wrapping = fyne.TextWrapWord
 		val.Selectable = true
 		rows = append(rows, k, val)

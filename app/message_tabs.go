@@ -16,6 +16,8 @@ import (
 const (
 	messageMaxHeaderRows = 300  // header fields laid out in the Headers tab
 	messageMaxSession    = 2000 // transcript lines in the SMTP session tab
+	messageRawWidth      = 200  // raw source lines are broken after this many characters
+	messageMaxField      = 4000 // bytes of one header value shown (the Raw tab has it all)
 )
 
 // fillBodies writes the Text and HTML tabs. HTML is never rendered: the HTML
@@ -35,13 +37,13 @@ func (v *MessageView) fillBodies(d *messageData) {
 		notes = append(notes, "The text is long; only its beginning is shown. Save as .eml to see it all.")
 	}
 	messageSetNote(v.textNote, strings.Join(notes, " "))
-	v.text.SetText(text)
+	v.text.set(text)
 
 	if w.HTML == "" {
 		v.openHTML.Disable()
 		v.htmlBar.Hide()
 		messageSetNote(v.htmlNote, "This message has no HTML body.")
-		v.html.SetText("")
+		v.html.set("")
 		return
 	}
 	v.openHTML.Enable()
@@ -52,7 +54,7 @@ func (v *MessageView) fillBodies(d *messageData) {
 		note += " It is long; only its beginning is shown."
 	}
 	messageSetNote(v.htmlNote, note)
-	v.html.SetText(html)
+	v.html.set(html)
 }
 
 // messageHasPlainText reports whether a text/plain body was found (ReadView
@@ -78,7 +80,7 @@ func (v *MessageView) fillHeaders(d *messageData) {
 	rows := make([]fyne.CanvasObject, 0, 2*len(h))
 	for _, f := range h {
 		k := widget.NewLabelWithStyle(f[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		val := widget.NewLabel(f[1])
+		val := widget.NewLabel(messageClip(f[1], messageMaxField))
 		val.Wrapping = fyne.TextWrapBreak
 		val.Selectable = true
 		rows = append(rows, k, val)
@@ -87,15 +89,22 @@ func (v *MessageView) fillHeaders(d *messageData) {
 	v.headers.Refresh()
 }
 
-// fillRaw shows the raw source, cut for huge messages.
+// fillRaw shows the raw source, cut for huge messages. Lines longer than
+// messageRawWidth are broken for display: a grid row costs one drawn cell
+// per character, and a line of megabytes (no line breaks at all) would stall
+// the window.
 func (v *MessageView) fillRaw(d *messageData) {
-	note := ""
+	var notes []string
 	if d.rawSize > int64(len(d.raw)) && d.rawSize > messageRawMax {
-		note = fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
-			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize))
+		notes = append(notes, fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
+			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize)))
 	}
-	messageSetNote(v.rawNote, note)
-	v.raw.SetText(strings.ReplaceAll(d.raw, "\r", "␍"))
+	raw, broke := messageHardWrap(strings.ReplaceAll(d.raw, "\r", "␍"), messageRawWidth)
+	if broke {
+		notes = append(notes, fmt.Sprintf("Lines longer than %d characters are broken for display.", messageRawWidth))
+	}
+	messageSetNote(v.rawNote, strings.Join(notes, " "))
+	v.raw.SetText(raw)
 	v.raw.ScrollToTop()
 }
 

@@ -68,8 +68,8 @@ func TestMessageViewShowsBodyAndAttachments(t *testing.T) {
 	f.waitTotal(t, 1)
 	d := f.selectSubject(t, "Quarterly report")
 	v := f.in.view
-	if want := "the figures are attached. Grüße"; !strings.Contains(v.text.Text, want) {
-		t.Errorf("Text tab = %q, want it to contain %q", v.text.Text, want)
+	if want := "the figures are attached. Grüße"; !strings.Contains(v.text.Text(), want) {
+		t.Errorf("Text tab = %q, want it to contain %q", v.text.Text(), want)
 	}
 	if !v.content.Visible() || v.empty.Visible() {
 		t.Errorf("content visible %v, empty note visible %v; want the message shown", v.content.Visible(), v.empty.Visible())
@@ -193,8 +193,8 @@ Content-Type: text/html; charset=utf-8
 	f.waitTotal(t, 1)
 	d := f.selectSubject(t, "Sale")
 	v := f.in.view
-	if !strings.Contains(v.text.Text, "Big sale today") || strings.Contains(v.text.Text, "alert") || strings.Contains(v.text.Text, "<p>") {
-		t.Errorf("Text tab of an HTML-only mail = %q, want readable text without markup or script", v.text.Text)
+	if !strings.Contains(v.text.Text(), "Big sale today") || strings.Contains(v.text.Text(), "alert") || strings.Contains(v.text.Text(), "<p>") {
+		t.Errorf("Text tab of an HTML-only mail = %q, want readable text without markup or script", v.text.Text())
 	}
 	if !v.textNote.Visible() || !strings.Contains(v.textNote.Text, "only an HTML body") {
 		t.Errorf("Text tab note = %q (visible %v), want it to say the mail is HTML only", v.textNote.Text, v.textNote.Visible())
@@ -302,7 +302,7 @@ func TestMessageRawCapped(t *testing.T) {
 	if n := len(v.raw.Text()); n > messageRawMax+1000 {
 		t.Errorf("Raw tab holds %d bytes, want at most about %d", n, messageRawMax)
 	}
-	if n := len(v.text.Text); n > messageShowText {
+	if n := len(v.text.Text()); n > messageShowText {
 		t.Errorf("Text tab holds %d bytes, want at most %d", n, messageShowText)
 	}
 	if !strings.Contains(v.textNote.Text, "only its beginning") {
@@ -367,6 +367,27 @@ func TestMessageComposeAddrs(t *testing.T) {
 	for _, tc := range tests {
 		if got := messageComposeAddrs(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("messageComposeAddrs(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMessageHardWrap(t *testing.T) {
+	tests := []struct {
+		in, want string
+		broke    bool
+	}{
+		{"short line\nnext", "short line\nnext", false},
+		{"aaaa bbbb cccc", "aaaa bbbb\ncccc", true},
+		{"abcdefghijkl", "abcdefghij\nkl", true},
+		{"ab cdefghijklmnop", "ab\ncdefghijkl\nmnop", true},
+		{"ééééé ééééé ééé", "ééééé\nééééé ééé", true},
+		{"0123456789\n0123456789", "0123456789\n0123456789", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		got, broke := messageHardWrap(tc.in, 10)
+		if got != tc.want || broke != tc.broke {
+			t.Errorf("messageHardWrap(%q, 10) = %q, %v; want %q, %v", tc.in, got, broke, tc.want, tc.broke)
 		}
 	}
 }
