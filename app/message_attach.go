@@ -21,6 +21,9 @@ import (
 	"letterbox/smtpcore/msg"
 )
 
+// messageMaxCards is how many attachments get a card; Save all saves every one.
+const messageMaxCards = 20
+
 // messageFiles is a private temporary folder (mode 0700) for attachments and
 // HTML copies handed to other programs, and for the files a forward attaches.
 // removeAll deletes it; safe from any goroutine.
@@ -162,7 +165,11 @@ func (v *MessageView) fillAttachments(d *messageData) {
 		v.attachBox.Refresh()
 		return
 	}
-	for _, p := range atts {
+	for i, p := range atts {
+		if i == messageMaxCards {
+			v.attachBox.Add(widget.NewLabel(fmt.Sprintf("and %d more (see MIME parts)", len(atts)-i)))
+			break
+		}
 		v.attachBox.Add(v.attachmentCard(d.id, p))
 	}
 	if len(atts) > 1 {

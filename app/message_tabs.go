@@ -235,6 +235,9 @@ func (m *messageParts) set(parts []msg.Part) {
 	m.children = map[string][]string{}
 	for _, p := range parts {
 		uid := "#" + p.Path
+		if _, dup := m.byID[uid]; dup {
+			continue // a tree needs unique ids; ReadView never repeats a path
+		}
 		m.byID[uid] = p
 		parent := ""
 		switch i := strings.LastIndexByte(p.Path, '.'); {

@@ -391,3 +391,31 @@ func TestMessageHardWrap(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageManyAttachments(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Subject: many\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nsee attached\n")
+	for i := range messageMaxCards + 5 {
+		fmt.Fprintf(&b, "--x\nContent-Type: text/csv\nContent-Disposition: attachment; filename=\"f%02d.csv\"\n\na,b\n%d,2\n", i, i)
+	}
+	b.WriteString("--x--\n")
+	f := newInboxFixture(t, func(st *store.Store) { inboxDeliver(t, st, b.String(), inboxRecord("a@a.test", "b@b.test")) })
+	f.waitTotal(t, 1)
+	d := f.selectSubject(t, "many")
+	labels := inboxLabels(f.in.view.attachBox)
+	if !slices.Contains(labels, "and 5 more (see MIME parts)") {
+		t.Errorf("attachment row labels = %q, want a note for the 5 without a card", labels)
+	}
+	if inboxFindButton(f.in.view.attachBox, "Save all…") == nil {
+		t.Errorf("no Save all… button for %d attachments", len(d.view.Attachments))
+	}
+	dir := t.TempDir()
+	for _, p := range d.view.Attachments {
+		if _, err := messageSaveAttachment(f.st, d.id, p, dir); err != nil {
+			t.Fatalf("save %s: %v", p.Filename, err)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "f24.csv")); string(got) != "a,b\r\n24,2" // the CRLF before a boundary belongs to it (RFC 2046 §5.1.1) {
+		t.Errorf("f24.csv = %q, want the 25th attachment's bytes", got)
+	}
+}
