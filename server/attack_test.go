@@ -16,6 +16,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net"
 	"os"
@@ -26,6 +29,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"letterbox/server/store"
 	"letterbox/smtpcore"
@@ -608,5 +613,76 @@ func TestAttackConnectionLimits(t *testing.T) {
 	srv.mu.Unlock()
 	if n != 4 {
 		t.Errorf("server holds %d sessions, want 4", n)
+	}
+}
+
+// TestAttackAuthGuessing guesses passwords over STARTTLS: every failure is
+// answered only after AuthFailDelay, the MaxAuthFailures-th closes the
+// session with 421 4.7.0, and other clients are served meanwhile.
+func TestAttackAuthGuessing(t *testing.T) {
+	const delay = 200 * time.Millisecond
+	// bcrypt at its lowest cost: the race detector makes the default cost take seconds.
+	hash, err := bcrypt.GenerateFromPassword([]byte("right"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatalf("bcrypt: %v", err)
+	}
+	users := filepath.Join(t.TempDir(), "users")
+	if err := os.WriteFile(users, []byte("alice:"+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, addr := attackServer(t, Config{Auth: users, AuthFailDelay: delay, MaxAuthFailures: 3})
+	c := dialSession(t, addr)
+	c.ehlo("guesser.test")
+	c.cmd("STARTTLS", 220, "2.0.0")
+	c.startTLS()
+	c.ehlo("guesser.test")
+	for i, guess := range []string{"123456", "password", "letmein"} {
+		start := time.Now()
+		c.cmd("AUTH PLAIN "+plainResponse("alice", guess), 535, "5.7.8")
+		if d := time.Since(start); d < delay {
+			t.Errorf("failure %d answered after %v, want at least %v", i+1, d, delay)
+		}
+		if i == 0 {
+			stillServes(t, addr) // a guesser does not hold up anyone else
+		}
+	}
+	c.expect(421, "4.7.0")
+	c.expectClosed()
+	stillServes(t, addr)
+}
+
+// TestServerNeverDialsOut backs "the server never relays": no file of the
+// server and its subpackages opens an outgoing connection or imports an SMTP
+// client. A message for any domain is only ever stored.
+func TestServerNeverDialsOut(t *testing.T) {
+	forbiddenImports := map[string]bool{"net/smtp": true, "net/http": true, "github.com/emersion/go-smtp": true}
+	for _, dir := range []string{".", "store", "sasl", "certs"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+			if err != nil {
+				t.Fatalf("parsing %s: %v", path, err)
+			}
+			for _, imp := range f.Imports {
+				if p := strings.Trim(imp.Path.Value, `"`); forbiddenImports[p] {
+					t.Errorf("%s imports %s", path, p)
+				}
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if ok && (strings.HasPrefix(sel.Sel.Name, "Dial") || sel.Sel.Name == "Dialer") {
+					if x, ok := sel.X.(*ast.Ident); ok {
+						t.Errorf("%s uses %s.%s: the server must not connect anywhere", path, x.Name, sel.Sel.Name)
+					}
+				}
+				return true
+			})
+		}
 	}
 }
