@@ -25,6 +25,7 @@ type record struct {
 	MailFrom string   `json:"mail_from"`
 	Rcpts    []string `json:"rcpts"`
 	Protocol string   `json:"protocol"`
+	AuthUser string   `json:"auth_user"`
 }
 
 func readRecord(t *testing.T, store, id string) record {
@@ -85,6 +86,38 @@ func TestInteropSwaks(t *testing.T) {
 	}
 	if !strings.Contains(sent, "Content-Disposition: attachment") {
 		t.Errorf("swaks sent no attachment: %q", sent)
+	}
+}
+
+// TestInteropSwaksTLSAuth is issue 5's check: with --auth any, swaks gets in
+// with STARTTLS and AUTH PLAIN, and cannot use PLAIN without TLS.
+func TestInteropSwaksTLSAuth(t *testing.T) {
+	swaks := needPeer(t, "swaks")
+	store := t.TempDir()
+	p := startServe(t, store, "--auth", "any")
+	out, err := exec.Command(swaks, "--server", p.addr, "--to", "a@x.test", "--tls",
+		"--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks --tls --auth PLAIN: %v\n%s", err, out)
+	}
+	out, err = exec.Command(swaks, "--server", p.addr, "--to", "a@x.test",
+		"--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "s3cret").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "not available") {
+		t.Errorf("swaks --auth PLAIN without TLS = %v, want a refusal:\n%s", err, out)
+	}
+	id, msg := onlyMessage(t, store)
+	if !regexp.MustCompile(`\r\n\tby mx\.test \(Letterbox\) with ESMTPSA \(TLS1\.[23] [A-Z0-9_]+\)\r\n`).MatchString(msg) {
+		t.Errorf("Received = %.300q, want ESMTPSA with the TLS version and cipher", msg)
+	}
+	if rec := readRecord(t, store, id); rec.AuthUser != "alice" || rec.Protocol != "ESMTPSA" {
+		t.Errorf("record auth user %q protocol %q, want alice and ESMTPSA", rec.AuthUser, rec.Protocol)
+	}
+	if log := p.log(); strings.Contains(log, "s3cret") || strings.Contains(log, "AGFsaWNlAHMzY3JldA==") {
+		t.Error("the server log holds the password")
+	}
+	raw, _ := os.ReadFile(filepath.Join(store, ".letterbox", "records", id+".json"))
+	if !bytes.Contains(raw, []byte("AUTH PLAIN <masked>")) || bytes.Contains(raw, []byte("AGFsaWNlAHMzY3JldA==")) {
+		t.Errorf("session record does not mask the AUTH payload:\n%s", raw)
 	}
 }
 
