@@ -415,7 +415,8 @@ func TestMessageManyAttachments(t *testing.T) {
 			t.Fatalf("save %s: %v", p.Filename, err)
 		}
 	}
-	if got, _ := os.ReadFile(filepath.Join(dir, "f24.csv")); string(got) != "a,b\r\n24,2" // the CRLF before a boundary belongs to it (RFC 2046 §5.1.1) {
+	// The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1).
+	if got, _ := os.ReadFile(filepath.Join(dir, "f24.csv")); string(got) != "a,b\r\n24,2" {
 		t.Errorf("f24.csv = %q, want the 25th attachment's bytes", got)
 	}
 }
