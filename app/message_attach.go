@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -267,13 +268,18 @@ func (v *MessageView) onOpenAttachment(id string, p msg.Part) {
 	})
 }
 
-// messageOpenFile asks the desktop to open a local file.
+// messageOpenFile asks the desktop to open a local file. When the desktop
+// has no opener (no xdg-open), the error says where the file is.
 func messageOpenFile(path string) error {
 	a := fyne.CurrentApp()
 	if a == nil {
 		return errors.New("no application to open files with")
 	}
-	return a.OpenURL(&url.URL{Scheme: "file", Path: path})
+	err := a.OpenURL(&url.URL{Scheme: "file", Path: path})
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Errorf("this desktop has no program to open files (xdg-open is missing); the file is at %s: %w", path, err)
+	}
+	return err
 }
 
 // messageDialogSize is a roomy size for a file dialog that still fits in w.
