@@ -686,3 +686,65 @@ func TestServerNeverDialsOut(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsExposeNothing backs the defaults SECURITY.md lists: the zero
+// Config listens on loopback only, offers no AUTH, sends no password in the
+// clear, and has every limit on.
+func TestDefaultsExposeNothing(t *testing.T) {
+	c := Config{}.withDefaults()
+	host, _, err := net.SplitHostPort(c.Listen)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		t.Errorf("default Listen = %q, want a loopback address", c.Listen)
+	}
+	if c.Auth != "off" || c.AllowInsecureAuth || c.TLSListen != "" || c.AllowBareLF {
+		t.Errorf("defaults Auth %q, AllowInsecureAuth %v, TLSListen %q, AllowBareLF %v; want off, false, none, false",
+			c.Auth, c.AllowInsecureAuth, c.TLSListen, c.AllowBareLF)
+	}
+	limits := []struct {
+		name      string
+		got, want int64
+	}{
+		{"MaxMessageBytes", c.MaxMessageBytes, 25 << 20},
+		{"MaxRecipients", int64(c.MaxRecipients), 100},
+		{"MaxConnections", int64(c.MaxConnections), 256},
+		{"MaxConnectionsPerIP", int64(c.MaxConnectionsPerIP), 32},
+		{"MaxLineLength", int64(c.MaxLineLength), 2048},
+		{"CommandTimeout", int64(c.CommandTimeout), int64(5 * time.Minute)},
+		{"DataTimeout", int64(c.DataTimeout), int64(10 * time.Minute)},
+		{"MaxBadCommands", int64(c.MaxBadCommands), 20},
+		{"MaxAuthFailures", int64(c.MaxAuthFailures), 3},
+		{"AuthFailDelay", int64(c.AuthFailDelay), int64(time.Second)},
+	}
+	for _, l := range limits {
+		if l.got != l.want {
+			t.Errorf("default %s = %d, want %d (as SECURITY.md says)", l.name, l.got, l.want)
+		}
+	}
+}
+
+// TestAttackTraceInjection tries to forge header fields through the EHLO
+// name and the envelope: a CR or LF in a command is refused, and whatever
+// else the name holds reaches the Received field as one harmless token.
+func TestAttackTraceInjection(t *testing.T) {
+	srv, st := testServer(t, Config{Hostname: "mx.test"})
+	c := pipeSession(t, srv)
+	c.cmd("EHLO evil.test\rX-Injected: 1", 500, "5.5.2")
+	c.ehlo("evil.test\tX-Evil: 1 (é) \")\\ (")
+	c.cmd("MAIL FROM:<a@x.test\r>", 500, "5.5.2")
+	id := c.deliver(`"q\"uote"@x.test`, []string{"b@y.test"}, "Subject: trace\r\n\r\nx\r\n")
+	msg := stored(t, st, id)
+	head, _, _ := strings.Cut(msg, "\r\nSubject: trace\r\n")
+	for i, line := range strings.Split(head, "\r\n") {
+		if i > 1 && !strings.HasPrefix(line, "\t") {
+			t.Errorf("trace line %d %q is not a continuation: a field was injected\n%s", i, line, head)
+		}
+		for _, b := range []byte(line) {
+			if b >= 0x7f || b < ' ' && b != '\t' {
+				t.Errorf("trace line %q holds byte %#x", line, b)
+			}
+		}
+	}
+	if !strings.HasPrefix(head, "Return-Path: <\"q\\\"uote\"@x.test>\r\nReceived: from evil.test?X-Evil:?1?") {
+		t.Errorf("trace = %q, want the EHLO name as one cleaned token", head)
+	}
+}
