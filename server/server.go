@@ -184,6 +184,11 @@ func (s *Server) ServeConn(c net.Conn) { s.handle(c, false) }
 func (s *Server) handle(c net.Conn, implicitTLS bool) {
 	sess := newSession(s, c)
 	if reply := s.admit(sess); reply != nil {
+		if implicitTLS { // a plaintext reply would be garbage to a TLS client
+			sess.log.WithField("reply", reply.Error()).Warn("connection refused")
+			c.Close()
+			return
+		}
 		sess.reject(reply)
 		return
 	}
