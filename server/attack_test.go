@@ -330,7 +330,7 @@ func TestAttackLongCommandLine(t *testing.T) {
 		stillServes(t, addr)
 	})
 	t.Run("endless line", func(t *testing.T) {
-		const timeout = 500 * time.Millisecond
+		const timeout = time.Second
 		srv, _, addr := attackServer(t, Config{CommandTimeout: timeout, MaxConnections: 1})
 		c := dialSession(t, addr)
 		start := time.Now()
@@ -412,7 +412,7 @@ func (t *throttled) Read(p []byte) (int, error) {
 // its write deadline ends the session, the slot is released, and others are
 // served meanwhile and afterwards.
 func TestAttackNeverReads(t *testing.T) {
-	const timeout = 500 * time.Millisecond
+	const timeout = time.Second
 	srv, _, addr := attackServer(t, Config{CommandTimeout: timeout})
 	d := net.Dialer{Control: smallBuffers}
 	conn, err := d.Dial("tcp", addr)
@@ -476,26 +476,26 @@ func TestAttackTrickle(t *testing.T) {
 		prelude func(c *client)
 		limit   time.Duration
 	}{
-		{"command", func(c *client) {}, 400 * time.Millisecond},
+		{"command", func(c *client) {}, time.Second},
 		{"DATA text", func(c *client) {
 			c.ehlo("trickler.test")
 			c.cmd("MAIL FROM:<a@trickler.test>", 250, "2.1.0")
 			c.cmd("RCPT TO:<b@victim.test>", 250, "2.1.5")
 			c.cmd("DATA", 354, "")
-		}, 800 * time.Millisecond},
+		}, 1500 * time.Millisecond},
 		{"BDAT chunk", func(c *client) {
 			c.ehlo("trickler.test")
 			c.cmd("MAIL FROM:<a@trickler.test>", 250, "2.1.0")
 			c.cmd("RCPT TO:<b@victim.test>", 250, "2.1.5")
 			c.send("BDAT 1000000 LAST\r\n")
-		}, 800 * time.Millisecond},
+		}, 1500 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, _, addr := attackServer(t, Config{
 				MaxConnections: 1,
-				CommandTimeout: 400 * time.Millisecond,
-				DataTimeout:    800 * time.Millisecond,
+				CommandTimeout: time.Second,
+				DataTimeout:    1500 * time.Millisecond,
 			})
 			c := dialSession(t, addr)
 			tt.prelude(c)
