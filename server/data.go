@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -245,16 +247,19 @@ type body struct {
 }
 
 func (b *body) Write(p []byte) (int, error) {
-	b.scan(p)
-	if b.capture != nil {
-		b.capture.write(p)
-	}
 	b.n += int64(len(p))
 	if b.n > b.max && !b.over {
 		b.over = true
 		b.abort() // free the disk now; the rest is only counted
 	}
-	if b.over || b.err != nil {
+	if b.over { // the outcome is 552 whatever follows: count, nothing more
+		return len(p), nil
+	}
+	b.scan(p)
+	if b.capture != nil {
+		b.capture.write(p)
+	}
+	if b.err != nil {
 		return len(p), nil
 	}
 	if _, err := b.d.Write(p); err != nil {
@@ -263,22 +268,47 @@ func (b *body) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// scan counts bare CR, bare LF and 8-bit octets (RFC 5321 §2.3.8, RFC 6152).
+// scan counts bare CR and bare LF (RFC 5321 §2.3.8) and notes 8-bit octets
+// (RFC 6152), jumping from one line ending to the next.
 func (b *body) scan(p []byte) {
-	for _, c := range p {
-		switch {
-		case c == '\n':
-			if !b.prevCR {
-				b.bareLF++
+	if !b.eightBit {
+		b.eightBit = has8bit(p)
+	}
+	for len(p) > 0 {
+		if b.prevCR {
+			b.prevCR = false
+			if p[0] == '\n' {
+				p = p[1:]
+				continue
 			}
-		case b.prevCR:
 			b.bareCR++
 		}
-		if c >= 0x80 {
-			b.eightBit = true
+		i := bytes.IndexAny(p, "\r\n")
+		if i < 0 {
+			return
 		}
-		b.prevCR = c == '\r'
+		if p[i] == '\n' {
+			b.bareLF++
+		} else {
+			b.prevCR = true
+		}
+		p = p[i+1:]
 	}
+}
+
+// has8bit reports whether p holds an octet above 127, eight at a time.
+func has8bit(p []byte) bool {
+	for ; len(p) >= 8; p = p[8:] {
+		if binary.LittleEndian.Uint64(p)&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for _, c := range p {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // finish accounts for a CR at the very end of the text.

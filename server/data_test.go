@@ -297,3 +297,34 @@ func TestStoreFailure(t *testing.T) {
 		})
 	}
 }
+
+// naiveScan is the byte-by-byte definition body.scan must agree with.
+func naiveScan(p []byte) (bareLF, bareCR int64, eightBit bool) {
+	for i, c := range p {
+		switch {
+		case c == '\n' && (i == 0 || p[i-1] != '\r'):
+			bareLF++
+		case c == '\r' && (i == len(p)-1 || p[i+1] != '\n'):
+			bareCR++
+		}
+		eightBit = eightBit || c >= 0x80
+	}
+	return
+}
+
+func FuzzBodyScan(f *testing.F) {
+	for _, seed := range []string{"", "a\r\nb\r\n", "\n", "\r", "\r\r\n", "a\rb\nc\r\n\xc3\xa9", "\r\n\r", "12345678\x80"} {
+		f.Add([]byte(seed), uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, p []byte, cut uint8) {
+		var b body
+		at := int(cut) % (len(p) + 1) // a chunk boundary anywhere, CR LF split included
+		b.scan(p[:at])
+		b.scan(p[at:])
+		b.finish()
+		lf, cr, eight := naiveScan(p)
+		if b.bareLF != lf || b.bareCR != cr || b.eightBit != eight {
+			t.Errorf("scan(%q split at %d) = LF %d CR %d 8bit %v, want %d %d %v", p, at, b.bareLF, b.bareCR, b.eightBit, lf, cr, eight)
+		}
+	})
+}
