@@ -83,8 +83,9 @@ func (s *Store) saveIndex() error {
 		return nil
 	}
 	path := filepath.Join(s.dir, indexFile)
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	// A unique temporary name: the app and `letterbox serve` may share a store,
+	// and two writers must never interleave in one file.
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("store: write index cache: %w", err)
 	}
@@ -100,6 +101,7 @@ func (s *Store) saveIndex() error {
 	if err == nil {
 		err = w.Flush()
 	}
+	tmp := f.Name()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -111,6 +111,11 @@ func (s *Store) load() error {
 		if n > 0 {
 			s.log.WithField("files", n).Info("store: removed unfinished deliveries from tmp/")
 		}
+		// Index caches a crashed writer left half written.
+		stale, _ := filepath.Glob(filepath.Join(s.dir, indexFile+".*.tmp"))
+		for _, f := range stale {
+			_ = os.Remove(f)
+		}
 	}
 	prev, idxErr := s.readIndexFile()
 	if idxErr != nil {

@@ -188,6 +188,9 @@ func TestOpenCleansCrashLeftovers(t *testing.T) {
 	// A Delete that crashed between the message and its record.
 	stray := filepath.Join(dir, dirRecords, "STRAY.json")
 	os.WriteFile(stray, []byte(`{"id":"STRAY"}`), 0o600)
+	// An index cache whose writer died before the rename.
+	halfIndex := filepath.Join(dir, indexFile+".12345.tmp")
+	os.WriteFile(halfIndex, []byte("half"), 0o600)
 
 	s2 := openStore(t, dir)
 	if got := dirNames(t, filepath.Join(dir, "tmp")); len(got) != 0 {
@@ -195,6 +198,9 @@ func TestOpenCleansCrashLeftovers(t *testing.T) {
 	}
 	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stray record after Open: Stat error %v, want not exist", err)
+	}
+	if _, err := os.Stat(halfIndex); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("half-written index cache after Open: Stat error %v, want not exist", err)
 	}
 	items, total, _ := s2.List(Query{})
 	if total != 1 || len(items) != 1 || items[0].ID != kept.ID {
