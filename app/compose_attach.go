@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -61,6 +62,8 @@ type attachmentList struct {
 	scroll   *container.Scroll
 	summary  *widget.Label
 	onChange func()
+	lastDir  string // where the file picker opens next
+	addBtn   *fyne.Container
 }
 
 func newAttachmentList(onChange func()) *attachmentList {
@@ -170,14 +173,15 @@ func (a *attachmentList) row(i int, it attachment) fyne.CanvasObject {
 // Build returns the list with its header and the "Add file…" button.
 func (a *attachmentList) Build(w fyne.Window) fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("Add file…", theme.ContentAddIcon(), func() { a.pick(w) })
-	return container.NewBorder(container.NewBorder(nil, nil, nil, add, a.summary), nil, nil, nil, a.scroll)
+	a.addBtn = container.NewHBox(add)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, a.addBtn, a.summary), nil, nil, nil, a.scroll)
 }
 
 func (a *attachmentList) pick(w fyne.Window) {
 	if w == nil {
 		return
 	}
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, w)
 			return
@@ -187,8 +191,22 @@ func (a *attachmentList) pick(w fyne.Window) {
 		}
 		path := r.URI().Path()
 		r.Close()
+		a.lastDir = filepath.Dir(path)
 		if err := a.Add([]string{path}); err != nil {
 			dialog.ShowError(err, w)
 		}
 	}, w)
+	if a.lastDir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(a.lastDir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Show()
+	d.Resize(dialogSize(w)) // a FileDialog can only be resized once shown
+}
+
+// dialogSize is a comfortable size for a file dialog in w: most of the window.
+func dialogSize(w fyne.Window) fyne.Size {
+	s := w.Canvas().Size()
+	return fyne.NewSize(max(min(s.Width-80, 900), 400), max(min(s.Height-80, 620), 300))
 }

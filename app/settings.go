@@ -155,6 +155,7 @@ func (d *SettingsDialog) storeTab() fyne.CanvasObject {
 			fd.SetLocation(l)
 		}
 		fd.Show()
+		fd.Resize(dialogSize(d.window)) // a FileDialog can only be resized once shown
 	})
 	reset := widget.NewButton("Default", func() { d.dir.SetText(server.DefaultStoreDir()) })
 	help := widget.NewLabel("Received mail is kept here as a Maildir (tmp, new, cur), readable by mutt, " +

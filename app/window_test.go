@@ -148,3 +148,24 @@ func TestWindowPortInUseThenAnotherPort(t *testing.T) {
 		t.Errorf("after choosing another port: state %q, picker %q; want listening and the local server offered", m.sw.State(), m.compose.server.Selected)
 	}
 }
+
+func TestWindowDialogsOpen(t *testing.T) {
+	m, _ := newTestWindow(t, Options{})
+	tests := []struct {
+		name string
+		open func()
+	}{
+		{"Add file…", func() { test.Tap(findButton(m.compose.attachments.addBtn, "Add file…")) }},
+		{"Save transcript…", func() { test.Tap(findButton(m.transcript.header(), "Save…")) }},
+		{"Settings", func() { m.openSettings(settingsTabStore) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(m.window.Canvas().Overlays().List())
+			tt.open()
+			if after := len(m.window.Canvas().Overlays().List()); after <= before {
+				t.Errorf("%s: %d overlays before, %d after; want a dialog shown", tt.name, before, after)
+			}
+		})
+	}
+}
