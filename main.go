@@ -4,6 +4,7 @@
 //	letterbox          open the desktop app
 //	letterbox serve    run the SMTP server without a window
 //	letterbox send     send one message from the terminal
+//	letterbox passwd   print a hashed credentials line for serve --auth FILE
 //	letterbox version  print the version
 package main
 
@@ -24,6 +25,8 @@ func main() {
 			os.Exit(runServe(os.Args[2:]))
 		case "send":
 			os.Exit(runSend(os.Args[2:]))
+		case "passwd":
+			os.Exit(runPasswd(os.Args[2:]))
 		case "version", "--version":
 			fmt.Println("letterbox", version)
 			return
@@ -44,5 +47,6 @@ const usage = `usage:
   letterbox                 open the desktop app
   letterbox serve [flags]   run the SMTP server without a window (letterbox serve -h)
   letterbox send [flags]    send one message from the terminal (letterbox send -h)
+  letterbox passwd USER     print a credentials line for 'serve --auth FILE'
   letterbox version         print the version
 `
