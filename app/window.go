@@ -333,12 +333,16 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		}
 		return it
 	}
+	quit := item("Quit", fyne.KeyQ, ctrl, m.app.Quit) // Run then stops the server and closes the store
+	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("New message", fyne.KeyN, ctrl, m.newMessage),
 		item("Send", fyne.KeyReturn, ctrl, m.send),
 		item("Attach file…", "", 0, func() { m.tabs.Select(m.composeTab); m.compose.attachments.pick(m.window) }),
 		fyne.NewMenuItemSeparator(),
 		item("Settings…", fyne.KeyComma, ctrl, func() { m.openSettings(settingsTabServer) }),
+		fyne.NewMenuItemSeparator(),
+		quit,
 	)
 	mail := fyne.NewMenu("Mailbox",
 		item("Search", fyne.KeyF, ctrl, m.find),
