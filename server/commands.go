@@ -74,7 +74,7 @@ func (s *session) cmdHello(arg string, ehlo bool) error {
 		s.reply(smtpcore.NewReply(250, "", "%s", s.cfg.Hostname))
 		return nil
 	}
-	lines := append([]string{s.cfg.Hostname + " greets " + printable([]byte(arg), 64)}, s.extensions()...)
+	lines := append([]string{s.cfg.Hostname + " greets " + heloToken(arg)}, s.extensions()...)
 	s.reply(smtpcore.NewReply(250, "", "%s", strings.Join(lines, "\n")))
 	return nil
 }

@@ -177,7 +177,7 @@ func (s *session) finishMessage() error {
 		s.reply(localError())
 		return nil
 	case (b.bareLF > 0 || b.bareCR > 0) && !s.cfg.AllowBareLF:
-		s.reply(smtpcore.NewReply(550, "5.6.0", "Message contains %s, which RFC 5321 §2.3.8 forbids; lines must end with CRLF", b.bareWhat()))
+		s.reply(smtpcore.NewReply(550, "5.6.0", "Message contains %s, which RFC 5321 section 2.3.8 forbids; lines must end with CRLF", b.bareWhat()))
 		return nil
 	}
 	ok := smtpcore.NewReply(250, "2.0.0", "OK queued as %s", b.d.ID())

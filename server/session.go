@@ -193,7 +193,11 @@ func (s *session) next() (smtpcore.Command, error) {
 // awaitCommand arms the command timeout and, outside a transaction, lets
 // Shutdown interrupt the wait.
 func (s *session) awaitCommand() error {
-	s.conn.SetReadDeadline(time.Now().Add(s.cfg.CommandTimeout))
+	// The write deadline too: bufio flushes by itself when a pipelined group
+	// of replies outgrows its buffer, and must not inherit an expired deadline.
+	now := time.Now()
+	s.conn.SetReadDeadline(now.Add(s.cfg.CommandTimeout))
+	s.conn.SetWriteDeadline(now.Add(s.cfg.CommandTimeout))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tx == nil && s.srv.isClosing() {

@@ -263,3 +263,28 @@ func TestPanicRecovery(t *testing.T) {
 	third := pipeSession(t, srv)
 	third.cmd("NOOP", 250, "2.0.0")
 }
+
+// Reply text is ASCII (RFC 5321 §4.2): a UTF-8 or control-laden EHLO argument
+// is never echoed back as it came.
+func TestRepliesStayASCII(t *testing.T) {
+	srv, _ := testServer(t, Config{AllowBareLF: false})
+	c := pipeSession(t, srv)
+	for _, line := range []string{"EHLO bücher.example", "HELO a\"b(c)\tß"} {
+		r := c.cmd(line, 250, "")
+		for i := 0; i < len(r.Text); i++ {
+			if r.Text[i] >= 0x80 {
+				t.Fatalf("%s: reply %q holds a non-ASCII byte", line, r.Text)
+			}
+		}
+	}
+	c.cmd("MAIL FROM:<a@x.test>", 250, "2.1.0")
+	c.cmd("RCPT TO:<b@y.test>", 250, "2.1.5")
+	c.cmd("DATA", 354, "")
+	c.send("bare\nLF\r\n.\r\n")
+	r := c.expect(550, "5.6.0")
+	for i := 0; i < len(r.Text); i++ {
+		if r.Text[i] >= 0x80 {
+			t.Fatalf("bare LF refusal %q holds a non-ASCII byte", r.Text)
+		}
+	}
+}
