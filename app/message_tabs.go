@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"letterbox/smtpcore"
@@ -175,7 +174,7 @@ func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
 		segs = append(segs, &widget.TextSegment{
 			Text: e.String(),
 			Style: widget.RichTextStyle{
-				ColorName: messageDirColor(e.Dir),
+				ColorName: dirColor(e.Dir),
 				TextStyle: fyne.TextStyle{Monospace: true},
 			},
 		})
@@ -187,21 +186,6 @@ func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
 		})
 	}
 	return segs
-}
-
-// messageDirColor picks the colour of a transcript line.
-func messageDirColor(d smtpcore.Dir) fyne.ThemeColorName {
-	switch d {
-	case smtpcore.DirClient:
-		return theme.ColorNamePrimary
-	case smtpcore.DirServer:
-		return theme.ColorNameForeground
-	case smtpcore.DirTLS:
-		return theme.ColorNameSuccess
-	case smtpcore.DirError:
-		return theme.ColorNameError
-	}
-	return theme.ColorNamePlaceHolder
 }
 
 // messageParts is the MIME parts tab: a tree of the entities by path.
