@@ -194,7 +194,7 @@ func runScriptOn(t *testing.T, sc script, tlsCfg *tls.Config, srv, cli net.Conn)
 	cfg := ClientConfig{
 		Addr:           "mx.test:25",
 		Helo:           "client.test",
-		CommandTimeout: 10 * time.Second,
+		CommandTimeout: 30 * time.Second,
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			if dialed {
 				return nil, errors.New("dialed twice")
@@ -208,7 +208,7 @@ func runScriptOn(t *testing.T, sc script, tlsCfg *tls.Config, srv, cli net.Conn)
 		cli.Close()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatal("scripted server did not finish")
 		}
 		p.mu.Lock()
