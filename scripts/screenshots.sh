@@ -11,7 +11,7 @@
 # if the server or swaks is unavailable it says so and goes on.
 #
 # Environment: LETTERBOX_BIN (default bin/letterbox), SCREENSHOT_DIR (default
-# docs), SCREENSHOT_TABS (default "compose inbox"), SCREENSHOT_SIZE (WxH: resize
+# docs), SCREENSHOT_TABS (default "compose inbox message"), SCREENSHOT_SIZE (WxH: resize
 # the window first; default: the size the app chooses), SCREENSHOT_TIMEOUT
 # (seconds per wait, default 60). Every process it starts is stopped by its PID.
 set -euo pipefail
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 bin=${LETTERBOX_BIN:-bin/letterbox}
 out=${SCREENSHOT_DIR:-docs}
-read -r -a tabs <<<"${SCREENSHOT_TABS:-compose inbox}"
+read -r -a tabs <<<"${SCREENSHOT_TABS:-compose inbox message}"
 timeout_s=${SCREENSHOT_TIMEOUT:-60}
 export LANG=${LANG:-en_US.UTF-8}
 
@@ -148,9 +148,38 @@ frame_settled() {
 	return 1
 }
 
+# click X Y: a click at window coordinates (the app's layout at its own size).
+click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; }
+typed() { xdotool type --delay 15 "$1"; }
+
+# The shots. compose: the local server on, a message typed and sent, the
+# per-recipient result closed, so the transcript shows the whole conversation.
+# inbox: the list. message: the first message opened.
+shot_env() {
+	case $1 in
+	compose) echo "LETTERBOX_TAB=compose LETTERBOX_SERVER=on LETTERBOX_PORT=$(free_port)" ;;
+	*) echo "LETTERBOX_TAB=inbox" ;;
+	esac
+}
+drive() {
+	case $1 in
+	compose)
+		click 300 185 && typed "me@letterbox.test"
+		click 300 224 && typed "you@letterbox.test"
+		click 300 341 && typed "Release notes"
+		click 300 450 && typed "The build is out. Notes attached in the next mail."
+		sleep 0.5
+		click 44 694 # Send
+		sleep 2
+		click 549 460 # Close the result
+		;;
+	message) click 300 190 ;;
+	esac
+}
+
 mkdir -p "$out"
 for tab in "${tabs[@]}"; do
-	LETTERBOX_TAB=$tab "$bin" >"$work/app-$tab.log" 2>&1 &
+	env $(shot_env "$tab") "$bin" >"$work/app-$tab.log" 2>&1 &
 	app=$!
 	pids+=("$app")
 	wid=
@@ -160,6 +189,9 @@ for tab in "${tabs[@]}"; do
 	fi
 	last_sig=
 	wait_for "a settled frame ($tab)" "$app" frame_settled
+	drive "$tab"
+	last_sig=
+	wait_for "a settled frame after driving ($tab)" "$app" frame_settled
 	cp "$work/shot.png" "$out/screenshot-$tab.png"
 	echo "screenshots: $out/screenshot-$tab.png ($(identify -format '%wx%h' "$out/screenshot-$tab.png"))"
 	stop "$app"
