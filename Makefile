@@ -8,6 +8,8 @@ SHELL := /bin/bash
 GO       ?= go
 BIN      := bin/letterbox
 FUZZTIME ?= 30s
+# How long `make test` fuzzes each target: a smoke run; `make fuzz` goes longer.
+TEST_FUZZTIME ?= 3s
 FYNE_TOOLS_VERSION := v1.7.4
 # Postfix's smtp-source and smtp-sink live in /usr/sbin, which a CI or user
 # PATH may lack; the interop tests look them up on PATH.
@@ -37,9 +39,10 @@ vet: ## go vet every package
 # vet runs with -race here so that it compiles the packages (Fyne's cgo above
 # all) exactly as the race-enabled tests do: the build cache serves both, and a
 # cold CI run compiles the module once instead of twice.
-test: deps ## vet, then every test with the race detector (the CI lane)
+test: deps ## vet, every test with the race detector, then each fuzz target briefly (the CI lane)
 	CGO_ENABLED=1 $(GO) vet -race ./...
 	$(UI_ENV) CGO_ENABLED=1 $(GO) test -race -timeout 20m ./...
+	FUZZTIME=$(TEST_FUZZTIME) scripts/fuzz.sh
 
 test-fast: ## every test without cgo or Xvfb (build tag ci): the quick lane
 	CGO_ENABLED=0 $(GO) test -tags ci ./...
