@@ -30,7 +30,7 @@ type inboxPage struct {
 // live updates do not flicker. Everything here runs on the Fyne goroutine.
 type inboxList struct {
 	in      *Inbox
-	widget  *widget.List
+	widget  *messageList
 	gen     int
 	total   int
 	pages   map[int]*inboxPage
@@ -44,10 +44,11 @@ type inboxList struct {
 
 func newInboxList(in *Inbox) *inboxList {
 	l := &inboxList{in: in, pages: map[int]*inboxPage{}, loading: map[int]int{}, selRow: -1}
-	l.widget = widget.NewList(
+	l.widget = newMessageList(
 		func() int { return l.total },
 		func() fyne.CanvasObject { return newInboxRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) { l.update(i, o.(*inboxRow)) },
+		in.DeleteSelected,
 	)
 	l.widget.OnSelected = l.onSelected
 	l.widget.OnUnselected = func(i widget.ListItemID) {
@@ -250,4 +251,30 @@ func (l *inboxList) dropLocal(id string) {
 		l.selectedID = ""
 	}
 	l.invalidate()
+}
+
+// messageList is a widget.List that also answers the Delete key. Fyne gives
+// keys to the focused widget, so the window's own Delete handler never sees a
+// key pressed while the list has the focus.
+type messageList struct {
+	widget.List
+	onDelete func()
+}
+
+func newMessageList(length func() int, create func() fyne.CanvasObject,
+	update func(widget.ListItemID, fyne.CanvasObject), onDelete func()) *messageList {
+	l := &messageList{onDelete: onDelete}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey deletes the shown message on Delete and leaves the rest (arrows,
+// space) to widget.List.
+func (l *messageList) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyDelete && l.onDelete != nil {
+		l.onDelete()
+		return
+	}
+	l.List.TypedKey(ev)
 }

@@ -134,6 +134,23 @@ func TestInboxDeleteSelected(t *testing.T) {
 	}
 }
 
+// The Delete key deletes the shown message when the list has the focus (the
+// window's handler never sees keys a focused widget takes).
+func TestInboxDeleteKeyInList(t *testing.T) {
+	f := newInboxFixture(t, func(st *store.Store) {
+		inboxDeliver(t, st, inboxSimple("a@a.test", "b@b.test", "doomed", "x"), inboxRecord("a@a.test", "b@b.test"))
+		inboxDeliver(t, st, inboxSimple("a@a.test", "b@b.test", "kept", "x"), inboxRecord("a@a.test", "b@b.test"))
+	})
+	f.waitTotal(t, 2)
+	d := f.selectSubject(t, "doomed")
+	f.in.list.widget.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // still a list: arrows move the highlight
+	f.in.list.widget.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	f.waitTotal(t, 1)
+	if _, err := f.st.Get(d.id); err == nil {
+		t.Errorf("store still has %s after the Delete key", d.id)
+	}
+}
+
 func TestInboxDeleteAllAsksFirst(t *testing.T) {
 	f := newInboxFixture(t, func(st *store.Store) {
 		for i := range 3 {
