@@ -37,6 +37,7 @@ type options struct {
 	runSecs     float64 // target length of one ingest run
 	scenarios   map[string]bool
 	storeN      int           // messages in the store scenario
+	searchProf  string        // CPU profile of the store's body searches; "" = none
 	attachBytes int64         // size of the attachment in the client scenario
 	bigBytes    int           // size of the one big message
 	timeout     time.Duration // bound on the whole run
@@ -77,6 +78,7 @@ func parseFlags(args []string, log *logrus.Logger) (*options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "timed runs of each scenario against each peer")
 	fs.Float64Var(&o.runSecs, "run-secs", 2, "target seconds of one ingest run (sets the message count)")
 	fs.IntVar(&o.storeN, "store-n", 100000, "messages in the store scenario")
+	fs.StringVar(&o.searchProf, "search-cpuprofile", "", "write a CPU profile of the store scenario's body searches to this file")
 	fs.Int64Var(&o.attachBytes, "attach-bytes", 1<<30, "size of the attachment sent with letterbox send")
 	fs.IntVar(&o.bigBytes, "big-bytes", 100<<20, "size of the one big message")
 	fs.DurationVar(&o.timeout, "timeout", 12*time.Minute, "bound on the whole run")

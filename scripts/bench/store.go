@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -72,6 +73,13 @@ func runStore(ctx context.Context, o *options, rep *report) error {
 		{store.Query{Search: bodyNeedle, SearchBody: true, Limit: 50}, &res.body, &res.bodyHit},
 	}
 	for _, q := range queries {
+		if q.q.SearchBody && o.searchProf != "" {
+			stop, err := startProfile(o.searchProf)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		for range max(o.reps, 5) {
 			t := time.Now()
 			items, total, err := s.List(q.q)
@@ -182,4 +190,17 @@ func transcript(t time.Time) []smtpcore.Event {
 		ev[i] = smtpcore.Event{Time: t, Session: "bench", Dir: l.dir, Text: l.text}
 	}
 	return ev
+}
+
+// startProfile starts a CPU profile into path; the returned func ends it.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
