@@ -185,7 +185,7 @@ func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 	if err != nil {
 		fmt.Fprintf(stderr, "letterbox send: not sent: %v\n", err)
 		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil {
-			fmt.Fprintf(stderr, "letterbox send: to trust this certificate: --trust %s\n", smtpcore.LeafFingerprint(leaf))
+			fmt.Fprintf(stderr, "letterbox send: to trust this certificate: --trust %s (or --ca-file with the issuing CA)\n", smtpcore.LeafFingerprint(leaf))
 		}
 		return
 	}

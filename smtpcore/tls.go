@@ -138,8 +138,9 @@ func UnverifiedLeaf(err error) *x509.Certificate {
 // ExplainCertError turns a certificate verification failure into a sentence
 // for people: "the certificate expired on 2026-01-02", "the certificate is for
 // mail.a.test, not mail.b.test", "the certificate is signed by an unknown
-// authority (self-signed); fingerprint AB:CD:…; trust it in the profile or
-// pass --ca-file". It returns "" when err is not about a certificate.
+// authority (self-signed); fingerprint AB:CD:…; trust that fingerprint, or
+// add the issuing CA's certificate". The advice names no flag or button: the
+// CLI and the app each say how. It returns "" when err is not about a certificate.
 func ExplainCertError(err error) string {
 	if err == nil {
 		return ""
@@ -164,7 +165,7 @@ func ExplainCertError(err error) string {
 		}
 		return explainUnknown(cert)
 	case errors.As(err, &system):
-		return "the system has no root certificates to check against; pass --ca-file"
+		return "the system has no root certificates to check against; add the issuing CA's certificate"
 	case errors.As(err, &cve):
 		return "the certificate was refused: " + cve.Err.Error()
 	}
@@ -193,13 +194,13 @@ func explainInvalid(e x509.CertificateInvalidError) string {
 
 func explainUnknown(cert *x509.Certificate) string {
 	if cert == nil {
-		return "the certificate is signed by an unknown authority; pass --ca-file"
+		return "the certificate is signed by an unknown authority; add the issuing CA's certificate"
 	}
 	who := "issuer " + cert.Issuer.String()
 	if bytes.Equal(cert.RawIssuer, cert.RawSubject) && cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
 		who = "self-signed"
 	}
-	return fmt.Sprintf("the certificate is signed by an unknown authority (%s); fingerprint %s; trust it in the profile or pass --ca-file",
+	return fmt.Sprintf("the certificate is signed by an unknown authority (%s); fingerprint %s; trust that fingerprint, or add the issuing CA's certificate",
 		who, LeafFingerprint(cert))
 }
 
