@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/sirupsen/logrus"
 
 	"letterbox/server"
@@ -121,5 +122,18 @@ func TestServerSwitchRestart(t *testing.T) {
 		t.Errorf("dial %s after restart (was %s): %v", s.Addr(), first, err)
 	} else {
 		c.Close()
+	}
+}
+
+// A server bound beyond loopback says so in the switch, in the warning colour.
+func TestServerSwitchShowsExposureWarning(t *testing.T) {
+	s, _ := newTestSwitch(t, "0.0.0.0:0")
+	test.Tap(s.check)
+	if !s.Running() {
+		t.Fatalf("switch on 0.0.0.0:0: state %q, want listening", s.State())
+	}
+	if !s.detail.Visible() || !strings.Contains(s.detail.Text, "non-loopback") || s.detail.Importance != widget.WarningImportance {
+		t.Fatalf("detail = %q (visible %v, importance %v); want the non-loopback warning in the warning colour",
+			s.detail.Text, s.detail.Visible(), s.detail.Importance)
 	}
 }
