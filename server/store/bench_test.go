@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,4 +182,32 @@ func BenchmarkCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCommitConcurrent measures durable deliveries of 5 KB messages from
+// 20 goroutines at once, as 20 SMTP sessions make them: the case group
+// commit is for.
+func BenchmarkCommitConcurrent(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	msg := []byte("From: a@b.test\r\nTo: c@d.test\r\nSubject: bench\r\n\r\n" + strings.Repeat("x", 5000) + "\r\n")
+	b.SetBytes(int64(len(msg)))
+	b.SetParallelism(max(1, 20/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			d, err := s.Create()
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			d.Write(msg)
+			if _, err := d.Commit(Record{Rcpts: []string{"c@d.test"}}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

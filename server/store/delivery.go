@@ -39,13 +39,14 @@ func (s *Store) Create() (*Delivery, error) {
 	for range 3 { // a clash needs the same microsecond, sequence and random part
 		id := s.ids.next(time.Now())
 		tmp := filepath.Join(s.dir, dirTmp, id)
-		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err := createExcl(tmp)
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: create: %w", err)
 		}
+		s.holdRoot()
 		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: bufio.NewWriterSize(f, 32<<10)}, nil
 	}
 	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
@@ -78,13 +79,17 @@ func (d *Delivery) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// Commit makes the message durable and visible, in this order: flush and
-// fsync the file; write the session record and fsync it and its directory;
-// link the file into new/ and fsync new/. Only then does it update the index
-// and publish Added, and return. A crash at any point leaves either no
-// message (at most a file in tmp/ and a record that Open removes) or a whole
-// message with its record. rec.ID, rec.Size and a zero rec.Received are
-// filled in by Commit. On error the delivery is aborted.
+// Commit makes the message durable and visible, in this order: the file's
+// data and the session record reach stable storage; the file is renamed
+// into new/ and new/ is synced. Only then does it update the index and
+// publish Added, and return. The syncs are shared with the deliveries
+// committing at the same time (group commit, see group.go), and each one a
+// Commit waits for starts after that Commit's own writes, so a nil error
+// still means: message, record and the name in new/ are durable. A crash at
+// any point leaves either no message (at most a file in tmp/ and a record
+// that Open removes) or a whole message with its record. rec.ID, rec.Size
+// and a zero rec.Received are filled in by Commit. On error the delivery is
+// aborted.
 func (d *Delivery) Commit(rec Record) (Summary, error) {
 	if d.closed {
 		return Summary{}, fmt.Errorf("store: commit %s: delivery is finished", d.id)
@@ -93,24 +98,22 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		_ = d.Abort()
 		return Summary{}, d.err
 	}
-	if err := d.finishFile(); err != nil {
-		_ = d.Abort()
-		return Summary{}, err
-	}
 	s := d.s
 	rec.ID, rec.Size = d.id, d.size
 	if rec.Received.IsZero() {
 		rec.Received = time.Now()
 	}
 	rec.Received = rec.Received.UTC()
-	if err := s.writeRecord(&rec); err != nil {
+	if err := d.finishFile(&rec); err != nil {
 		_ = d.Abort()
 		return Summary{}, err
 	}
-	newDir := filepath.Join(s.dir, dirNew)
-	err := publishFile(d.tmp, filepath.Join(newDir, d.id))
+	err := publishFile(d.tmp, filepath.Join(s.dir, dirNew, d.id))
 	if err == nil && !s.opts.NoSync {
-		err = syncDir(newDir)
+		if err = s.newSync.do(); err != nil {
+			// Not acknowledged, so not kept: a retry must not find a twin.
+			_ = os.Remove(filepath.Join(s.dir, dirNew, d.id))
+		}
 	}
 	if err != nil {
 		_ = os.Remove(s.recordPath(d.id))
@@ -118,6 +121,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		return Summary{}, fmt.Errorf("store: commit %s: %w", d.id, err)
 	}
 	d.closed = true
+	s.releaseRoot()
 	d.scan.finish()
 	sum := d.scan.summary(d.id, d.size)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
@@ -128,17 +132,31 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	return e.sum.clone(), nil
 }
 
-// finishFile flushes, fsyncs and closes the tmp/ file.
-func (d *Delivery) finishFile() error {
+// finishFile flushes the tmp/ file, writes the session record, makes both
+// durable (see Store.syncData) and closes them. On error the record is gone.
+func (d *Delivery) finishFile(rec *Record) error {
+	s := d.s
 	err := d.w.Flush()
-	if err == nil && !d.s.opts.NoSync {
-		err = d.f.Sync()
+	var rf *os.File
+	if err == nil {
+		rf, err = s.writeRecord(rec)
+	}
+	if err == nil && !s.opts.NoSync {
+		err = s.syncData(d.f, rf)
+	}
+	if rf != nil {
+		if cerr := rf.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if cerr := d.f.Close(); err == nil {
 		err = cerr
 	}
 	d.f = nil
 	if err != nil {
+		if rf != nil {
+			_ = os.Remove(s.recordPath(d.id))
+		}
 		return fmt.Errorf("store: commit %s: %w", d.id, err)
 	}
 	return nil
@@ -152,6 +170,7 @@ func (d *Delivery) Abort() error {
 		return nil
 	}
 	d.closed = true
+	d.s.releaseRoot()
 	if d.f != nil {
 		_ = d.f.Close()
 		d.f = nil

@@ -2,11 +2,15 @@
 //
 // On disk the store is a Maildir (the de facto format described at
 // cr.yp.to/proto/maildir.html, as read by mutt, Dovecot and Python's mailbox
-// module): a message is streamed into STORE/tmp, fsynced, linked into
-// STORE/new, the directory is fsynced, and only then does Commit return, so the
-// server may answer 250 (RFC 5321 §4.1.1.4, §6.1: once a server has accepted a
-// message it must not lose it). A crash leaves at most a file in tmp/, which the
-// next Open removes; new/ and cur/ never hold half a message. The message bytes
+// module): a message is streamed into STORE/tmp, it and its session record are
+// made durable, it is renamed into STORE/new, the directory is synced, and
+// only then does Commit return, so the server may answer 250 (RFC 5321
+// §4.1.1.4, §6.1: once a server has accepted a message it must not lose it).
+// Deliveries committing at the same time share those syncs (group commit:
+// on Linux one syncfs and two directory fsyncs serve a whole batch), and
+// each Commit waits for syncs that started after its own writes. A crash
+// leaves at most a file in tmp/, which the next Open removes; new/ and cur/
+// never hold half a message. The message bytes
 // are kept exactly as the server wrote them, trace headers (RFC 5321 §4.4)
 // included. Reading marks a message seen the Maildir way: it moves to cur/ with
 // the info suffix ":2,S".

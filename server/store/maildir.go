@@ -115,11 +115,23 @@ func syncDir(path string) error {
 	return nil
 }
 
-// publishFile moves a finished file from tmp/ into new/ without ever replacing an
-// existing message: link(2) fails when the name is taken (the classic
-// qmail way); where hard links are not supported it falls back to rename.
+// publishFile moves a finished file from tmp/ into new/ without ever
+// replacing an existing message. Where the system can rename without
+// replacing (renameNoReplace: Linux renameat2 RENAME_NOREPLACE) that is one
+// call; elsewhere, and on file systems that refuse the flag, link(2) fails
+// when the name is taken (the classic qmail way) and the tmp/ name is then
+// removed; where hard links are not supported either it falls back to rename.
 func publishFile(tmpPath, newPath string) error {
-	err := os.Link(tmpPath, newPath)
+	err := renameNoReplace(tmpPath, newPath)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, os.ErrExist):
+		return fmt.Errorf("store: %s already exists: %w", filepath.Base(newPath), err)
+	case !errors.Is(err, errors.ErrUnsupported):
+		return fmt.Errorf("store: move into new/: %w", err)
+	}
+	err = os.Link(tmpPath, newPath)
 	switch {
 	case err == nil:
 		// The message is safe in new/; if this remove fails, the next Open

@@ -42,33 +42,25 @@ func (s *Store) recordPath(id string) string {
 	return filepath.Join(s.dir, dirRecords, id+".json")
 }
 
-// writeRecord stores rec as a new file (never replacing one) and, unless the
-// store runs without fsync, makes it durable before the message becomes visible.
-func (s *Store) writeRecord(rec *Record) error {
-	b, err := json.MarshalIndent(rec, "", "  ")
+// writeRecord stores rec as a new file (never replacing one) and returns it
+// open, written but not yet synced: the caller makes it durable with the
+// message (Store.syncData) and closes it. On error nothing is left behind.
+func (s *Store) writeRecord(rec *Record) (*os.File, error) {
+	b, err := json.Marshal(rec) // one line: a third smaller than indented, and cheaper
 	if err != nil {
-		return fmt.Errorf("store: encode record %s: %w", rec.ID, err)
+		return nil, fmt.Errorf("store: encode record %s: %w", rec.ID, err)
 	}
 	b = append(b, '\n')
-	f, err := os.OpenFile(s.recordPath(rec.ID), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := createExcl(s.recordPath(rec.ID))
 	if err != nil {
-		return fmt.Errorf("store: create record: %w", err)
+		return nil, fmt.Errorf("store: create record: %w", err)
 	}
-	_, err = f.Write(b)
-	if err == nil && !s.opts.NoSync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && !s.opts.NoSync {
-		err = syncDir(filepath.Join(s.dir, dirRecords))
-	}
-	if err != nil {
+	if _, err := f.Write(b); err != nil {
+		_ = f.Close()
 		_ = os.Remove(s.recordPath(rec.ID))
-		return fmt.Errorf("store: write record %s: %w", rec.ID, err)
+		return nil, fmt.Errorf("store: write record %s: %w", rec.ID, err)
 	}
-	return nil
+	return f, nil
 }
 
 // readRecord loads the record of id. A missing record yields an error that

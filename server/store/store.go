@@ -54,6 +54,8 @@ type Store struct {
 	saverDone chan struct{}
 
 	events hub
+
+	durability // group commit: durable.go, group.go
 }
 
 // Open opens the store in dir, creating tmp/, new/, cur/ and .letterbox/ as
@@ -96,6 +98,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.unlock()
 		return nil, err
 	}
+	s.initSync(osSyncer{})
 	go s.saver()
 	return s, nil
 }
@@ -160,6 +163,8 @@ func (s *Store) Close() error {
 	err := s.saveIndex()
 	s.events.closeAll()
 	s.unlock()
+	s.releaseRoot()
+	s.logSyncStats()
 	return err
 }
 

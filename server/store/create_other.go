@@ -1,0 +1,10 @@
+//go:build !unix
+
+package store
+
+import "os"
+
+// createExcl creates path for writing, failing (os.ErrExist) when it exists.
+func createExcl(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
