@@ -151,6 +151,7 @@ func BenchmarkList(b *testing.B) {
 		{"Recipient", Query{Recipient: "user5@domain5.test", Limit: 50}},
 		{"SearchSubject", Query{Search: "subject 4242 ", Limit: 50}},
 		{"SearchMiss", Query{Search: "no such text", Limit: 50}},
+		{"SearchBodies", Query{Search: "no such text", SearchBody: true, Limit: 50}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Query selects and pages messages for List. The zero Query lists everything.
@@ -100,20 +103,47 @@ func (s *Store) List(q Query) (items []Summary, total int, err error) {
 }
 
 // searchBodies pages through candidates that match on the header fields or,
-// failing that, in their file.
+// failing that, in their file. Files are read by a few workers at once, each
+// with one buffer for all its files: the search is bound by reading, not by
+// allocating.
 func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary, int, error) {
+	needle := []byte(m.search)
+	hit := make([]bool, len(cand))
+	var (
+		next     atomic.Int64
+		firstErr error
+		errOnce  sync.Once
+		wg       sync.WaitGroup
+	)
+	for range searchWorkers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, searchChunk+len(needle))
+			for i := int(next.Add(1) - 1); i < len(cand); i = int(next.Add(1) - 1) {
+				e := cand[i]
+				if m.header(e) {
+					hit[i] = true
+					continue
+				}
+				ok, err := fileContains(filepath.Join(s.dir, e.dir, e.name), needle, buf)
+				if err != nil && !errors.Is(err, os.ErrNotExist) {
+					errOnce.Do(func() { firstErr = err })
+					return
+				}
+				hit[i] = ok
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, 0, firstErr
+	}
 	var items []Summary
 	total := 0
-	needle := []byte(m.search)
-	for _, e := range cand {
-		if !m.header(e) {
-			ok, err := fileContains(filepath.Join(s.dir, e.dir, e.name), needle)
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, 0, err
-			}
-			if !ok {
-				continue
-			}
+	for i, e := range cand {
+		if !hit[i] {
+			continue
 		}
 		if total >= off && (lim == 0 || total < off+lim) {
 			items = append(items, e.sum.clone())
@@ -123,15 +153,22 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 	return items, total, nil
 }
 
+// searchChunk is how much of a file a body search reads at a time.
+const searchChunk = 64 << 10
+
+// searchWorkers is how many files a body search reads at once: more than the
+// cores, so that one waiting on the disk does not idle a core.
+func searchWorkers() int { return 2 * runtime.GOMAXPROCS(0) }
+
 // fileContains reports whether the file holds needle (lower case), ASCII
 // case folded, reading it in chunks that overlap by len(needle)-1 bytes.
-func fileContains(path string, needle []byte) (bool, error) {
+// buf is scratch space of at least searchChunk+len(needle) bytes.
+func fileContains(path string, needle, buf []byte) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, fmt.Errorf("store: search: %w", err)
 	}
 	defer f.Close()
-	buf := make([]byte, 64<<10+len(needle))
 	keep := 0
 	for {
 		n, rerr := io.ReadFull(f, buf[keep:])
