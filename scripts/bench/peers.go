@@ -33,7 +33,7 @@ var letterboxLimits = []string{
 func letterboxServer() peer {
 	return peer{
 		name:    "Letterbox",
-		durable: "yes: file fsynced in tmp/, session record fsynced, linked into new/, new/ fsynced, then 250",
+		durable: "yes: file and session record made durable (a syncfs and an fsync of records/ shared by concurrent deliveries), renamed into new/, new/ fsynced, then 250",
 		start: func(ctx context.Context, o *options, dir string) (*proc, error) {
 			addr, err := localAddr()
 			if err != nil {
