@@ -87,8 +87,8 @@ func newSession(srv *Server, c net.Conn) *session {
 		started: time.Now(),
 		remote:  c.RemoteAddr(),
 		conn:    c,
-		r:       bufio.NewReaderSize(c, readBufferSize),
-		w:       bufio.NewWriterSize(c, writeBufferSize),
+		r:       srv.reader(c),
+		w:       srv.writer(c),
 	}
 	s.remoteIP = hostOf(s.remote)
 	s.log = srv.log.WithFields(logrus.Fields{"session": s.id, "remote": s.remote.String()})

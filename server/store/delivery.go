@@ -47,9 +47,29 @@ func (s *Store) Create() (*Delivery, error) {
 			return nil, fmt.Errorf("store: create: %w", err)
 		}
 		s.holdRoot()
-		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: bufio.NewWriterSize(f, 32<<10)}, nil
+		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f)}, nil
 	}
 	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
+}
+
+// writer returns a 32 KB buffered writer to f, a recycled one when there is
+// one: a fresh buffer per message was most of the garbage of small messages.
+func (s *Store) writer(f *os.File) *bufio.Writer {
+	if w, ok := s.writers.Get().(*bufio.Writer); ok {
+		w.Reset(f)
+		return w
+	}
+	return bufio.NewWriterSize(f, 32<<10)
+}
+
+// dropWriter gives the delivery's buffer back for the next one; nothing
+// writes through it afterwards (Write refuses once the file is finished).
+func (d *Delivery) dropWriter() {
+	if d.w != nil {
+		d.w.Reset(nil)
+		d.s.writers.Put(d.w)
+		d.w = nil
+	}
 }
 
 // ID returns the queue id, known before any data is written so that the
@@ -137,6 +157,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 func (d *Delivery) finishFile(rec *Record) error {
 	s := d.s
 	err := d.w.Flush()
+	d.dropWriter()
 	var rf *os.File
 	if err == nil {
 		rf, err = s.writeRecord(rec)
@@ -171,6 +192,7 @@ func (d *Delivery) Abort() error {
 	}
 	d.closed = true
 	d.s.releaseRoot()
+	d.dropWriter()
 	if d.f != nil {
 		_ = d.f.Close()
 		d.f = nil
