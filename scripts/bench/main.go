@@ -44,7 +44,7 @@ type options struct {
 	log         *logrus.Logger
 }
 
-var allScenarios = []string{"ingest", "big", "idle", "client", "store", "micro"}
+var allScenarios = []string{"ingest", "big", "idle", "client", "store", "micro", "app"}
 
 func main() {
 	log := logrus.New()
@@ -131,7 +131,7 @@ func run(ctx context.Context, o *options) error {
 		fn   func(context.Context, *options, *report) error
 	}{
 		{"micro", runMicro}, {"ingest", runIngest}, {"big", runBig}, {"idle", runIdle},
-		{"client", runClient}, {"store", runStore},
+		{"client", runClient}, {"store", runStore}, {"app", runApp},
 	}
 	for _, s := range steps {
 		if !o.scenarios[s.name] {

@@ -28,6 +28,7 @@ func (r *report) markdown(o *options) string {
 	r.mdClient(w)
 	r.mdStore(w)
 	r.mdMicro(w)
+	r.mdApp(w)
 	r.mdLimits(w)
 	if len(r.failures) > 0 {
 		w("## Failures in this run\n\n")

@@ -35,6 +35,7 @@ type report struct {
 	attach        []attachRun
 
 	store storeResult
+	app   appResult
 
 	micro         []microLine
 	microCommands []string
@@ -172,7 +173,8 @@ func (r *report) targets() []target {
 		{humanBytes(r.attachBytes) + " attachment sent with < 64 MB peak memory", humanBytes(attachRSS) + " max RSS",
 			attachRSS < 64<<20, len(r.attach) > 0},
 	}
-	return append(ts, r.storeTargets(st)...)
+	ts = append(ts, r.storeTargets(st)...)
+	return append(ts, r.appTargets()...)
 }
 
 func (r *report) storeTargets(st storeResult) []target {
