@@ -247,9 +247,14 @@ func (s *Server) admit(sess *session) *smtpcore.Reply {
 	return nil
 }
 
+// release frees sess's connection slot. It may be called more than once.
 func (s *Server) release(sess *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if sess.released {
+		return
+	}
+	sess.released = true
 	delete(s.sessions, sess)
 	if s.perIP[sess.remoteIP]--; s.perIP[sess.remoteIP] <= 0 {
 		delete(s.perIP, sess.remoteIP)

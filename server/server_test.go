@@ -255,3 +255,28 @@ func TestShutdownDeadline(t *testing.T) {
 		t.Errorf("%d messages stored, want 0", n)
 	}
 }
+
+// A client that says QUIT, reads 221 and connects again at once takes the
+// slot its last session held: the slot is free before the 221 goes out.
+func TestQuitFreesTheSlotBeforeGoodbye(t *testing.T) {
+	_, addr := startServer(t, Config{MaxConnectionsPerIP: 1})
+	for i := range 200 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("dial #%d: %v", i, err)
+		}
+		buf := make([]byte, 512)
+		c.SetDeadline(time.Now().Add(ioTimeout))
+		n, _ := c.Read(buf)
+		if !strings.HasPrefix(string(buf[:n]), "220 ") {
+			c.Close()
+			t.Fatalf("connection #%d right after a QUIT got %q, want 220", i, buf[:n])
+		}
+		fmt.Fprintf(c, "QUIT\r\n")
+		n, _ = c.Read(buf)
+		c.Close()
+		if !strings.HasPrefix(string(buf[:n]), "221 ") {
+			t.Fatalf("QUIT #%d got %q, want 221", i, buf[:n])
+		}
+	}
+}

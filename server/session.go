@@ -48,6 +48,7 @@ type session struct {
 	started  time.Time
 	remote   net.Addr
 	remoteIP string
+	released bool // its connection slot is free again; guarded by srv.mu
 
 	mu   sync.Mutex // guards conn (replaced by STARTTLS) and idle
 	conn net.Conn
@@ -286,7 +287,12 @@ func (s *session) flushIfIdle() error {
 // ended says goodbye as fits the reason the session ends.
 func (s *session) ended(err error) {
 	switch {
-	case errors.Is(err, errQuit), errors.Is(err, errClose):
+	case errors.Is(err, errQuit):
+		// The session is over: free its slot before the 221 goes out, or a
+		// client that reconnects at once can find it still taken.
+		s.srv.release(s)
+		s.goodbye(nil)
+	case errors.Is(err, errClose):
 		s.goodbye(nil)
 	case s.srv.isClosing():
 		s.goodbye(smtpcore.NewReply(421, "4.3.2", "%s Service shutting down, closing connection", s.cfg.Hostname))
