@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -126,7 +127,10 @@ func (s *Store) load() error {
 		}
 	}
 	prev, idxErr := s.readIndexFile()
-	if idxErr != nil {
+	switch {
+	case errors.Is(idxErr, fs.ErrNotExist): // a new store, or one another tool made
+		s.log.Debug("store: no index cache yet; building it")
+	case idxErr != nil:
 		s.log.WithError(idxErr).Info("store: rebuilding the index")
 	}
 	entries, changed, onDisk, err := s.reconcile(prev)
