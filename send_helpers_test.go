@@ -14,18 +14,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	gosmtp "github.com/emersion/go-smtp"
 )
 
 // requirePeer skips when an interop peer is missing, but fails in CI,
@@ -164,83 +160,6 @@ func pythonReadBack(t *testing.T, eml string) readBack {
 	}
 	return rb
 }
-
-// goSMTPSink is an in-process go-smtp server that keeps what it receives.
-// Recipients starting with "reject" are refused with 550 5.1.1.
-type goSMTPSink struct {
-	mu   sync.Mutex
-	msgs []sinkMessage
-}
-
-type sinkMessage struct {
-	from  string
-	rcpts []string
-	opts  gosmtp.MailOptions
-	data  []byte
-}
-
-func startGoSMTP(t *testing.T) (*goSMTPSink, string) {
-	t.Helper()
-	sink := &goSMTPSink{}
-	s := gosmtp.NewServer(sink)
-	s.Domain = "gosmtp.test"
-	s.AllowInsecureAuth = true
-	s.EnableSMTPUTF8 = true
-	s.MaxMessageBytes = 1 << 30
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return sink, ln.Addr().String()
-}
-
-func (k *goSMTPSink) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
-	return &sinkSession{sink: k}, nil
-}
-
-func (k *goSMTPSink) messages() []sinkMessage {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return append([]sinkMessage(nil), k.msgs...)
-}
-
-type sinkSession struct {
-	sink *goSMTPSink
-	cur  sinkMessage
-}
-
-func (s *sinkSession) Mail(from string, opts *gosmtp.MailOptions) error {
-	s.cur = sinkMessage{from: from}
-	if opts != nil {
-		s.cur.opts = *opts
-	}
-	return nil
-}
-
-func (s *sinkSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	if strings.HasPrefix(to, "reject") {
-		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	}
-	s.cur.rcpts = append(s.cur.rcpts, to)
-	return nil
-}
-
-func (s *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = b
-	s.sink.mu.Lock()
-	s.sink.msgs = append(s.sink.msgs, s.cur)
-	s.sink.mu.Unlock()
-	return nil
-}
-
-func (s *sinkSession) Reset()        { s.cur = sinkMessage{} }
-func (s *sinkSession) Logout() error { return nil }
 
 // freePort returns a loopback address nobody listens on right now.
 func freePort(t *testing.T) string {

@@ -20,6 +20,8 @@ import (
 
 	"letterbox/smtpcore"
 	"letterbox/smtpcore/msg"
+
+	"letterbox/smtpcore/smtptest"
 )
 
 // inProcess runs sendMain with the given stdin and terminal flags.
@@ -59,7 +61,8 @@ func TestSendMissingFieldsWithoutTerminal(t *testing.T) {
 }
 
 func TestSendInteractive(t *testing.T) {
-	sink, addr := startGoSMTP(t)
+	sink := smtptest.StartGoSMTP(t, smtptest.Options{AllowInsecureAuth: true})
+	addr := sink.Addr
 	att := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(att, []byte("attached\n"), 0o600)
 	stdin := "me@x.test\nyou@y.test, them@z.test\nHello there\nline one\n.dotted\n.\n" + att + "\n\n"
@@ -72,11 +75,11 @@ func TestSendInteractive(t *testing.T) {
 			t.Errorf("prompts lack %q:\n%s", p, r.stderr)
 		}
 	}
-	msgs := sink.messages()
-	if len(msgs) != 1 || msgs[0].from != "me@x.test" || strings.Join(msgs[0].rcpts, ",") != "you@y.test,them@z.test" {
+	msgs := sink.Messages()
+	if len(msgs) != 1 || msgs[0].From != "me@x.test" || strings.Join(msgs[0].Rcpts, ",") != "you@y.test,them@z.test" {
 		t.Fatalf("sink got %+v, want one message from me@x.test to you and them", msgs)
 	}
-	data := string(msgs[0].data)
+	data := string(msgs[0].Data)
 	for _, w := range []string{"Subject: Hello there\r\n", "line one\r\n.dotted\r\n", `filename=notes.txt`} {
 		if !strings.Contains(data, w) {
 			t.Errorf("message lacks %q:\n%s", w, data)
@@ -85,7 +88,8 @@ func TestSendInteractive(t *testing.T) {
 }
 
 func TestSendPartialAndNoRecipientExitCodes(t *testing.T) {
-	sink, addr := startGoSMTP(t)
+	sink := smtptest.StartGoSMTP(t, smtptest.Options{AllowInsecureAuth: true})
+	addr := sink.Addr
 	base := []string{"--server", addr, "--from", "me@x.test", "--subject", "s", "--body", "b"}
 	r := inProcess(t, "", false, nil, append(base, "--to", "ok@y.test,reject1@y.test")...)
 	if r.code != exitPartial || !strings.Contains(r.stdout, "REJECTED  reject1@y.test  550 5.1.1 no such user") ||
@@ -96,7 +100,7 @@ func TestSendPartialAndNoRecipientExitCodes(t *testing.T) {
 	if r.code != exitNoRcpt || !strings.Contains(r.stderr, "RCPT: no recipient accepted") {
 		t.Errorf("all rejected: exit %d, stderr %q; want %d", r.code, r.stderr, exitNoRcpt)
 	}
-	if n := len(sink.messages()); n != 1 {
+	if n := len(sink.Messages()); n != 1 {
 		t.Errorf("sink holds %d messages, want 1 (nothing for the all-rejected send)", n)
 	}
 }

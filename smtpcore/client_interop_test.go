@@ -3,7 +3,6 @@ package smtpcore
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,116 +11,23 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	gosmtp "github.com/emersion/go-smtp"
+
+	"letterbox/smtpcore/smtptest"
 )
-
-// goSMTPBackend is a go-smtp server that keeps what it receives and offers
-// AUTH PLAIN for user "ann", password "pw".
-type goSMTPBackend struct {
-	mu   sync.Mutex
-	msgs []received
-}
-
-type received struct {
-	from  string
-	opts  gosmtp.MailOptions
-	rcpts []string
-	data  []byte
-	auth  string
-}
-
-func (b *goSMTPBackend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
-	return &goSMTPSession{b: b}, nil
-}
-
-func (b *goSMTPBackend) all() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.msgs...)
-}
-
-type goSMTPSession struct {
-	b    *goSMTPBackend
-	cur  received
-	user string
-}
-
-func (s *goSMTPSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *goSMTPSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "ann" || pass != "pw" {
-			return errors.New("bad credentials")
-		}
-		s.user = user
-		return nil
-	}), nil
-}
-
-func (s *goSMTPSession) Mail(from string, opts *gosmtp.MailOptions) error {
-	s.cur = received{from: from, auth: s.user}
-	if opts != nil {
-		s.cur.opts = *opts
-	}
-	return nil
-}
-
-func (s *goSMTPSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	if strings.HasPrefix(to, "reject") {
-		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	}
-	s.cur.rcpts = append(s.cur.rcpts, to)
-	return nil
-}
-
-func (s *goSMTPSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = data
-	s.b.mu.Lock()
-	s.b.msgs = append(s.b.msgs, s.cur)
-	s.b.mu.Unlock()
-	return nil
-}
-
-func (s *goSMTPSession) Reset()        { s.cur = received{} }
-func (s *goSMTPSession) Logout() error { return nil }
-
-// startGoSMTP runs a go-smtp server on loopback; with cert it offers STARTTLS.
-func startGoSMTP(t testing.TB, cert *tls.Certificate, maxBytes int64) (*goSMTPBackend, string) {
-	t.Helper()
-	be := &goSMTPBackend{}
-	s := gosmtp.NewServer(be)
-	s.Domain = "gosmtp.test"
-	s.MaxMessageBytes = maxBytes
-	s.EnableSMTPUTF8 = true
-	if cert != nil {
-		s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return be, ln.Addr().String()
-}
 
 func TestInteropGoSMTP(t *testing.T) {
 	now := time.Now()
 	ca := testCert(t, []string{"Interop CA"}, nil, true, now.Add(-time.Hour), now.Add(time.Hour))
 	leaf := testCert(t, []string{"127.0.0.1"}, &ca, false, now.Add(-time.Hour), now.Add(time.Hour))
-	be, addr := startGoSMTP(t, &leaf, 1<<20)
+	be := smtptest.StartGoSMTP(t, smtptest.Options{Cert: &leaf, MaxBytes: 1 << 20})
+	addr := be.Addr
 	rec := &recorder{}
 	cfg := ClientConfig{Addr: addr, Security: SecuritySTARTTLS, CAFile: pemFile(t, ca), Helo: "client.test",
-		Auth: &Auth{Username: "ann", Password: "pw"}, Events: rec.add}
+		Auth: &Auth{Username: smtptest.User, Password: smtptest.Password}, Events: rec.add}
 	c, err := Dial(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("Dial(go-smtp) = %v\n%s", err, rec.text())
@@ -145,13 +51,13 @@ func TestInteropGoSMTP(t *testing.T) {
 	if err := c.Quit(); err != nil {
 		t.Errorf("Quit() = %v", err)
 	}
-	msgs := be.all()
+	msgs := be.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("go-smtp received %d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	if string(m.data) != body || m.opts.Body != gosmtp.Body8BitMIME || !m.opts.UTF8 || m.auth != "ann" || m.opts.Size != int64(len(body)) {
-		t.Errorf("go-smtp got data %q, opts %+v, auth %q", m.data, m.opts, m.auth)
+	if string(m.Data) != body || m.Opts.Body != gosmtp.Body8BitMIME || !m.Opts.UTF8 || m.Auth != smtptest.User || m.Opts.Size != int64(len(body)) {
+		t.Errorf("go-smtp got data %q, opts %+v, auth %q", m.Data, m.Opts, m.Auth)
 	}
 }
 
@@ -215,7 +121,7 @@ func BenchmarkClientVsNetSMTP(b *testing.B) {
 	body := []byte("Subject: bench\r\n\r\n" + strings.Repeat("0123456789 abcdefghij klmnopqrst uvwxyz ABCDEFGHIJ KLMNOPQRST\r\n", 32))
 	env := Envelope{From: "a@x.test", To: []string{"b@y.test", "c@y.test", "d@y.test"}}
 	sinks := map[string]func(b *testing.B) string{
-		"go-smtp": func(b *testing.B) string { _, addr := startGoSMTP(b, nil, 0); return addr },
+		"go-smtp": func(b *testing.B) string { return smtptest.StartGoSMTP(b, smtptest.Options{}).Addr },
 	}
 	if path, err := exec.LookPath("/usr/sbin/smtp-sink"); err == nil {
 		sinks["smtp-sink"] = func(b *testing.B) string { return startSmtpSink(b, path) }
