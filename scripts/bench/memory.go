@@ -181,12 +181,14 @@ func openIdle(addr string) (net.Conn, error) {
 	}
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	r := bufio.NewReader(c)
-	if err := readReply(r, "220"); err == nil {
-		if _, err = c.Write([]byte("EHLO idle.bench.test\r\n")); err == nil {
-			err = readReply(r, "250")
-		}
+	err = readReply(r, "220")
+	if err == nil {
+		_, err = c.Write([]byte("EHLO idle.bench.test\r\n"))
 	}
-	if err != nil {
+	if err == nil {
+		err = readReply(r, "250")
+	}
+	if err != nil { // a refused or broken greeting must not count as idle
 		c.Close()
 		return nil, err
 	}
