@@ -73,8 +73,6 @@ func (e *entry) moved(dir, name string) *entry {
 	return &n
 }
 
-func (e *entry) rel() string { return e.dir + "/" + e.name }
-
 // domainOf returns the part of a lower-case address after the last '@'.
 func domainOf(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {

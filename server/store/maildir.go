@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -95,24 +94,6 @@ func withFlag(name string, flag byte) string {
 // unread reports whether a file in dir with this name has not been seen.
 func unread(dir, name string) bool {
 	return dir == dirNew || !strings.ContainsRune(flagsOf(name), 'S')
-}
-
-// syncDir fsyncs a directory so that a rename or link inside it is durable.
-func syncDir(path string) error {
-	d, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("store: open dir for sync: %w", err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
-		// Some file systems (and Windows) cannot sync a directory; that is
-		// their durability model, not an error of ours.
-		return fmt.Errorf("store: sync dir %s: %w", path, err)
-	}
-	return nil
 }
 
 // publishFile moves a finished file from tmp/ into new/ without ever
