@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -249,17 +248,7 @@ func TestSendTrustSelfSigned(t *testing.T) {
 
 func TestSendSmtpSink(t *testing.T) {
 	sinkPath := needPeer(t, "smtp-sink")
-	addr := freePort(t)
-	args := []string{"-c", addr, "100"}
-	if os.Geteuid() == 0 {
-		args = append([]string{"-u", "nobody"}, args...)
-	}
-	cmd := exec.Command(sinkPath, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	waitListening(t, addr)
+	addr := smtptest.StartSmtpSink(t, sinkPath)
 	notes, report, _, _ := composeFixture(t)
 	r := runLetterbox(t, "", nil, "send", "--server", addr, "--from", "me@x.test", "--to", "you@y.test", "--cc", "c@z.test",
 		"--subject", "Grüße ✓", "--body-file", notes, "--attach", report)

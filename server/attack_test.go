@@ -13,7 +13,6 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -32,7 +31,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"letterbox/server/store"
 	"letterbox/smtpcore"
 )
 
@@ -96,23 +94,6 @@ func (w *heapWatch) check(t *testing.T, what string, pushed int64) {
 		t.Errorf("%s: heap grew by %s while %s were pushed, want under %s",
 			what, smtpcore.FormatSize(int64(g)), smtpcore.FormatSize(pushed), smtpcore.FormatSize(heapBound))
 	}
-}
-
-// attackServer runs a server on 127.0.0.1:0 until the test ends and returns
-// it with its store and address.
-func attackServer(t *testing.T, cfg Config) (*Server, *store.Store, string) {
-	t.Helper()
-	cfg.Listen = "127.0.0.1:0"
-	srv, st := testServer(t, cfg)
-	if err := srv.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	return srv, st, srv.Addr().String()
 }
 
 // stillServes checks that a new client is greeted and can run a whole
@@ -200,7 +181,7 @@ func TestAttackEndlessData(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _, addr := attackServer(t, Config{
+			srv, _, addr := listenServer(t, Config{
 				MaxMessageBytes: 1 << 20,
 				CommandTimeout:  5 * time.Second,
 				DataTimeout:     2 * time.Minute, // the whole text; the stream must not hit it
@@ -233,7 +214,7 @@ func TestAttackEndlessData(t *testing.T) {
 // the session nor the store's summary of it holds the line in memory.
 func TestAttackDataLineWithinLimit(t *testing.T) {
 	const size = 64 << 20
-	srv, _, addr := attackServer(t, Config{MaxMessageBytes: 2 * size, DataTimeout: time.Minute})
+	srv, _, addr := listenServer(t, Config{MaxMessageBytes: 2 * size, DataTimeout: time.Minute})
 	c := dialSession(t, addr)
 	c.ehlo("attacker.test")
 	c.cmd("MAIL FROM:<a@attacker.test>", 250, "2.1.0")
@@ -266,7 +247,7 @@ func TestAttackManyRcpt(t *testing.T) {
 	if longRun() {
 		n = 1_000_000
 	}
-	_, st, addr := attackServer(t, Config{CommandTimeout: 20 * time.Second})
+	_, st, addr := listenServer(t, Config{CommandTimeout: 20 * time.Second})
 	c := dialSession(t, addr)
 	c.ehlo("attacker.test")
 	c.cmd("MAIL FROM:<a@attacker.test>", 250, "2.1.0")
@@ -317,7 +298,7 @@ func TestAttackManyRcpt(t *testing.T) {
 // bytes keep coming, because the deadline is per command, not per byte.
 func TestAttackLongCommandLine(t *testing.T) {
 	t.Run("1 MiB line", func(t *testing.T) {
-		_, _, addr := attackServer(t, Config{})
+		_, _, addr := listenServer(t, Config{})
 		c := dialSession(t, addr)
 		c.ehlo("attacker.test")
 		w := watchHeap()
@@ -331,7 +312,7 @@ func TestAttackLongCommandLine(t *testing.T) {
 	})
 	t.Run("endless line", func(t *testing.T) {
 		const timeout = time.Second
-		srv, _, addr := attackServer(t, Config{CommandTimeout: timeout, MaxConnections: 1})
+		srv, _, addr := listenServer(t, Config{CommandTimeout: timeout, MaxConnections: 1})
 		c := dialSession(t, addr)
 		start := time.Now()
 		w := watchHeap()
@@ -356,7 +337,7 @@ func TestAttackLongCommandLine(t *testing.T) {
 // the session nor buffers without bound.
 func TestAttackPipelinedFlood(t *testing.T) {
 	const n = 10_000
-	_, _, addr := attackServer(t, Config{})
+	_, _, addr := listenServer(t, Config{})
 	c := dialSession(t, addr)
 	c.ehlo("attacker.test")
 	var flood strings.Builder
@@ -413,7 +394,7 @@ func (t *throttled) Read(p []byte) (int, error) {
 // served meanwhile and afterwards.
 func TestAttackNeverReads(t *testing.T) {
 	const timeout = time.Second
-	srv, _, addr := attackServer(t, Config{CommandTimeout: timeout})
+	srv, _, addr := listenServer(t, Config{CommandTimeout: timeout})
 	d := net.Dialer{Control: smallBuffers}
 	conn, err := d.Dial("tcp", addr)
 	if err != nil {
@@ -492,7 +473,7 @@ func TestAttackTrickle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _, addr := attackServer(t, Config{
+			srv, _, addr := listenServer(t, Config{
 				MaxConnections: 1,
 				CommandTimeout: time.Second,
 				DataTimeout:    1500 * time.Millisecond,
@@ -538,7 +519,7 @@ func TestAttackTrickle(t *testing.T) {
 // each one over a limit gets 421 4.3.2 naming the limit and is closed, the
 // admitted ones keep working, and a freed slot is reused.
 func TestAttackConnectionLimits(t *testing.T) {
-	srv, _, addr := attackServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2})
+	srv, _, addr := listenServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2})
 	from := func(ip string) (net.Conn, *client) {
 		t.Helper()
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: ioTimeout}
@@ -630,7 +611,7 @@ func TestAttackAuthGuessing(t *testing.T) {
 	if err := os.WriteFile(users, []byte("alice:"+string(hash)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, addr := attackServer(t, Config{Auth: users, AuthFailDelay: delay, MaxAuthFailures: 3})
+	_, _, addr := listenServer(t, Config{Auth: users, AuthFailDelay: delay, MaxAuthFailures: 3})
 	c := dialSession(t, addr)
 	c.ehlo("guesser.test")
 	c.cmd("STARTTLS", 220, "2.0.0")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"io"
 	"net"
@@ -261,3 +262,20 @@ func newReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
 
 // readReply reads one reply without failing the test, for client goroutines.
 func readReply(c *client) (*smtpcore.Reply, []string, error) { return smtpcore.ReadReply(c.r) }
+
+// listenServer runs a server on 127.0.0.1:0 until the test ends and returns
+// it with its store and address.
+func listenServer(t *testing.T, cfg Config) (*Server, *store.Store, string) {
+	t.Helper()
+	cfg.Listen = "127.0.0.1:0"
+	srv, st := testServer(t, cfg)
+	if err := srv.Start(); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return srv, st, srv.Addr().String()
+}

@@ -63,7 +63,7 @@ func memInUse() uint64 {
 func TestLoadIdleConnections(t *testing.T) {
 	const idle = 1000
 	raiseFileLimit(t, 2*idle+50) // both ends live in this process
-	srv, _, addr := attackServer(t, Config{MaxConnections: idle + 10, MaxConnectionsPerIP: idle + 10})
+	srv, _, addr := listenServer(t, Config{MaxConnections: idle + 10, MaxConnectionsPerIP: idle + 10})
 	before := memInUse()
 	conns := make([]net.Conn, 0, idle)
 	defer func() {

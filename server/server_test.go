@@ -14,17 +14,8 @@ import (
 // startServer runs srv on 127.0.0.1:0 until the test ends.
 func startServer(t *testing.T, cfg Config) (*Server, string) {
 	t.Helper()
-	cfg.Listen = "127.0.0.1:0"
-	srv, _ := testServer(t, cfg)
-	if err := srv.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	return srv, srv.Addr().String()
+	srv, _, addr := listenServer(t, cfg)
+	return srv, addr
 }
 
 func TestConcurrentClients(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/smtp"
 	"os"
 	"os/exec"
@@ -72,44 +71,12 @@ func TestInteropSmtpSink(t *testing.T) {
 		}
 		t.Skip("smtp-sink (postfix) is not installed; skipping")
 	}
-	addr := startSmtpSink(t, path)
+	addr := smtptest.StartSmtpSink(t, path)
 	rec := &recorder{}
 	res, err := Send(context.Background(), ClientConfig{Addr: addr, Events: rec.add}, Envelope{From: "a@x.test", To: []string{"b@y.test", "c@y.test"}},
 		static(&testMessage{body: "Subject: sink\r\n\r\n" + strings.Repeat("line\r\n", 10000)}))
 	if err != nil || res.Accepted() != 2 || res.Data.Code != 250 {
 		t.Fatalf("Send(smtp-sink) = %+v, %v\n%s", res, err, rec.text())
-	}
-}
-
-// startSmtpSink runs Postfix's smtp-sink on a free port and waits for it.
-func startSmtpSink(t testing.TB, path string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	args := []string{"-c", addr, "256"}
-	if os.Geteuid() == 0 {
-		args = append([]string{"-u", "nobody"}, args...)
-	}
-	cmd := exec.Command(path, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("smtp-sink did not listen on %s", addr)
-		}
-		time.Sleep(10 * time.Millisecond) // polling with a deadline
 	}
 }
 
@@ -124,7 +91,7 @@ func BenchmarkClientVsNetSMTP(b *testing.B) {
 		"go-smtp": func(b *testing.B) string { return smtptest.StartGoSMTP(b, smtptest.Options{}).Addr },
 	}
 	if path, err := exec.LookPath("/usr/sbin/smtp-sink"); err == nil {
-		sinks["smtp-sink"] = func(b *testing.B) string { return startSmtpSink(b, path) }
+		sinks["smtp-sink"] = func(b *testing.B) string { return smtptest.StartSmtpSink(b, path) }
 	}
 	for name, start := range sinks {
 		b.Run(name+"/smtpcore", func(b *testing.B) {

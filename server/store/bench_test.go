@@ -166,13 +166,7 @@ func BenchmarkList(b *testing.B) {
 // BenchmarkCommit measures one durable delivery of a 5 KB message, fsyncs
 // included.
 func BenchmarkCommit(b *testing.B) {
-	s, err := Open(b.TempDir(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	msg := []byte("From: a@b.test\r\nTo: c@d.test\r\nSubject: bench\r\n\r\n" + strings.Repeat("x", 5000) + "\r\n")
-	b.SetBytes(int64(len(msg)))
+	s, msg := commitBench(b)
 	for b.Loop() {
 		d, err := s.Create()
 		if err != nil {
@@ -189,13 +183,7 @@ func BenchmarkCommit(b *testing.B) {
 // 20 goroutines at once, as 20 SMTP sessions make them: the case group
 // commit is for.
 func BenchmarkCommitConcurrent(b *testing.B) {
-	s, err := Open(b.TempDir(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	msg := []byte("From: a@b.test\r\nTo: c@d.test\r\nSubject: bench\r\n\r\n" + strings.Repeat("x", 5000) + "\r\n")
-	b.SetBytes(int64(len(msg)))
+	s, msg := commitBench(b)
 	b.SetParallelism(max(1, 20/runtime.GOMAXPROCS(0)))
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -211,4 +199,17 @@ func BenchmarkCommitConcurrent(b *testing.B) {
 			}
 		}
 	})
+}
+
+// commitBench opens a durable store (fsync on) for the test and returns it
+// with the 5 KB message the commit benchmarks deliver.
+func commitBench(b *testing.B) (*Store, []byte) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	msg := []byte("From: a@b.test\r\nTo: c@d.test\r\nSubject: bench\r\n\r\n" + strings.Repeat("x", 5000) + "\r\n")
+	b.SetBytes(int64(len(msg)))
+	return s, msg
 }
