@@ -183,10 +183,19 @@ func (v *MessageView) showMissing(id string, err error) {
 // showProblem reports an error that does not stop the view, under the summary.
 func (v *MessageView) showProblem(err error) {
 	if err == nil {
+		v.showNote("")
+		return
+	}
+	v.showNote(err.Error())
+}
+
+// showNote puts text in the problem line above the message ("" hides it).
+func (v *MessageView) showNote(text string) {
+	if text == "" {
 		v.problem.Hide()
 		return
 	}
-	v.problem.SetText(err.Error())
+	v.problem.SetText(text)
 	v.problem.Show()
 }
 
@@ -227,7 +236,7 @@ func (v *MessageView) fillDamage(d *messageData) {
 	if len(lines) > 4 {
 		lines = append(lines[:4], fmt.Sprintf("… and %d more problems", len(lines)-4))
 	}
-	v.showProblem(fmt.Errorf("This message is damaged; it is shown as far as it could be read:\n%s", strings.Join(lines, "\n")))
+	v.showNote("This message is damaged; it is shown as far as it could be read:\n" + strings.Join(lines, "\n"))
 }
 
 // fillSummary writes From, To, Cc, the envelope, Subject, Date, size and

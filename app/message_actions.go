@@ -176,11 +176,7 @@ func messageComposeAddrs(list string) []string {
 	}
 	as, err := msg.ParseAddressList(list)
 	if err != nil {
-		var out []string
-		for _, a := range messageAddrRe.FindAllString(list, -1) {
-			out = append(out, a)
-		}
-		return out
+		return messageAddrRe.FindAllString(list, -1)
 	}
 	out := make([]string, len(as))
 	for i, a := range as {

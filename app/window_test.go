@@ -78,7 +78,7 @@ func TestWindowOptionsDropAndShortcuts(t *testing.T) {
 	if err := os.WriteFile(file, []byte("\x89PNG\r\n\x1a\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m.onDropped(fyne.Position{}, []fyne.URI{storage.NewURI("https://example.org/not-a-file")})
+	m.onDropped(fyne.Position{}, []fyne.URI{mustParseURI(t, "https://example.org/not-a-file")})
 	if m.tabs.Selected() != m.inboxTab {
 		t.Errorf("dropping a web link switched to %q, want nothing to happen", m.tabs.Selected().Text)
 	}
@@ -168,4 +168,13 @@ func TestWindowDialogsOpen(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustParseURI(t *testing.T, s string) fyne.URI {
+	t.Helper()
+	u, err := storage.ParseURI(s)
+	if err != nil {
+		t.Fatalf("ParseURI(%q): %v", s, err)
+	}
+	return u
 }

@@ -1,5 +1,5 @@
-// Package assets holds the resources bundled into the Letterbox binary with
-// go:embed. It imports nothing from Fyne, so any package (including the
+// Package assets holds the resources bundled into the Letterbox binary by
+// the embed package. It imports nothing from Fyne, so any package (including the
 // headless server and the CLI) may use it without pulling in a GUI toolkit.
 package assets
 

@@ -101,7 +101,7 @@ func startXvfb(ctx context.Context, o *options) (string, func(), error) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		stop()
-		return "", nil, fmt.Errorf("Xvfb %s did not come up in 10 s", display)
+		return "", nil, fmt.Errorf("xvfb on %s did not come up in 10 s", display)
 	}
 	return "", nil, errors.New("no free X display between :91 and :119")
 }
