@@ -59,6 +59,7 @@ type Compose struct {
 	cancelBtn      *widget.Button
 	progress       *widget.ProgressBar
 	status         *widget.Label
+	result         *resultPanel // the last send's outcome, one row per recipient
 	progressUpdate coalescer
 	progressVal    progressValue
 
@@ -111,6 +112,7 @@ func (c *Compose) buildWidgets() {
 	c.progress.Hide()
 	c.status = widget.NewLabel("")
 	c.status.Truncation = fyne.TextTruncateEllipsis
+	c.result = newResultPanel()
 	c.refreshTargets()
 }
 
@@ -135,7 +137,7 @@ func (c *Compose) Build() fyne.CanvasObject {
 	)
 	sendBar := container.NewBorder(nil, nil, container.NewHBox(c.sendBtn, c.cancelBtn), nil,
 		container.NewStack(c.status, c.progress))
-	bottom := container.NewVBox(c.attachments.Build(c.window), widget.NewSeparator(), sendBar)
+	bottom := container.NewVBox(c.attachments.Build(c.window), widget.NewSeparator(), sendBar, c.result.Build())
 	c.validate()
 	root := container.NewBorder(form, bottom, nil, nil, bodies)
 	for _, f := range []*addressField{c.from, c.to, c.cc, c.bcc} {
@@ -276,6 +278,13 @@ func (c *Compose) Load(d msg.Draft) {
 		c.status.SetText(err.Error())
 	}
 	c.validate()
+}
+
+// afterSent is called on the Fyne goroutine when a message was accepted for
+// every recipient: the message is done, so Compose starts a new one and
+// Ctrl+Enter cannot send it twice. The result panel keeps what was sent.
+func (c *Compose) afterSent() {
+	c.Clear()
 }
 
 // Clear empties the message for a new one; the server and From stay.
