@@ -53,7 +53,8 @@ type Compose struct {
 	from           *addressField
 	to, cc, bcc    *addressField
 	subject        *widget.Entry
-	body, html     *widget.Entry
+	body, html     *bodyEntry
+	bodies         *container.AppTabs
 	attachments    *attachmentList
 	sendBtn        *widget.Button
 	cancelBtn      *widget.Button
@@ -97,11 +98,9 @@ func (c *Compose) buildWidgets() {
 	c.bcc = newAddressField("", false, false, &c.recent, c.validate)
 	c.subject = widget.NewEntry()
 	c.subject.SetPlaceHolder("Subject")
-	c.body = widget.NewMultiLineEntry()
-	c.body.Wrapping = fyne.TextWrapWord
+	c.body = newBodyEntry(c.tabFromText)
 	c.body.SetPlaceHolder("Message text")
-	c.html = widget.NewMultiLineEntry()
-	c.html.Wrapping = fyne.TextWrapWord
+	c.html = newBodyEntry(c.tabFromHTML)
 	c.html.SetPlaceHolder("<p>Optional HTML version, sent as multipart/alternative with the text</p>")
 	c.attachments = newAttachmentList(nil)
 	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
@@ -131,19 +130,58 @@ func (c *Compose) Build() fyne.CanvasObject {
 		widget.NewFormItem("Bcc", c.bcc.Build()),
 		widget.NewFormItem("Subject", c.subject),
 	)
-	bodies := container.NewAppTabs(
+	c.bodies = container.NewAppTabs(
 		container.NewTabItem("Text", c.body),
 		container.NewTabItem("HTML (optional)", c.html),
 	)
-	sendBar := container.NewBorder(nil, nil, container.NewHBox(c.sendBtn, c.cancelBtn), nil,
+	sendBar := newBorder(nil, nil, container.NewHBox(c.sendBtn, c.cancelBtn), nil,
 		container.NewStack(c.status, c.progress))
 	bottom := container.NewVBox(c.attachments.Build(c.window), widget.NewSeparator(), sendBar, c.result.Build())
 	c.validate()
-	root := container.NewBorder(form, bottom, nil, nil, bodies)
+	// Children in visual order, so Tab walks Server … Subject, the bodies,
+	// the attachments, Add file and Send.
+	root := newBorder(form, bottom, nil, nil, c.bodies)
 	for _, f := range []*addressField{c.from, c.to, c.cc, c.bcc} {
 		f.relayout = func() { form.Refresh(); root.Refresh() }
 	}
 	return root
+}
+
+// tabFromText moves the focus on from the text body: Tab to the HTML body
+// (showing its tab), Shift+Tab back to Subject.
+func (c *Compose) tabFromText(back bool) {
+	cv := c.canvas()
+	if cv == nil {
+		return
+	}
+	if back {
+		cv.Focus(c.subject)
+		return
+	}
+	c.bodies.SelectIndex(1)
+	cv.Focus(c.html)
+}
+
+// tabFromHTML moves the focus on from the HTML body: Shift+Tab back to the
+// text body (showing its tab), Tab to what follows the bodies.
+func (c *Compose) tabFromHTML(back bool) {
+	cv := c.canvas()
+	if cv == nil {
+		return
+	}
+	if back {
+		c.bodies.SelectIndex(0)
+		cv.Focus(c.body)
+		return
+	}
+	cv.FocusNext()
+}
+
+func (c *Compose) canvas() fyne.Canvas {
+	if c.window != nil {
+		return c.window.Canvas()
+	}
+	return fyne.CurrentApp().Driver().CanvasForObject(c.body)
 }
 
 // SetLocalServer tells Compose where the in-process server listens ("" when it

@@ -77,6 +77,10 @@ type windowDeps struct {
 	send    SendFunc     // nil = smtpcore.Send
 	async   func(func()) // nil = goroutines
 	inboxUI func(func()) // nil = fyne.Do; tests pump the inbox's UI work themselves
+	// notMaster leaves the window an ordinary one: closing it does not quit
+	// the app (the real-window tests open one window after another).
+	notMaster bool
+	quit      func() // File > Quit and Ctrl+Q; nil = the app's Quit
 }
 
 // mainWindow wires the views together.
@@ -87,6 +91,7 @@ type mainWindow struct {
 	secrets  Secrets
 	async    func(func())
 	inboxUI  func(func())
+	quit     func()
 
 	store    *store.Store // nil when the store could not be opened
 	storeErr error
@@ -104,9 +109,14 @@ type mainWindow struct {
 func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	secrets, send, async := deps.secrets, deps.send, deps.async
 	m := &mainWindow{app: a, settings: &Settings{prefs: a.Preferences(), opts: opts}, secrets: secrets,
-		async: orGo(async), inboxUI: deps.inboxUI}
+		async: orGo(async), inboxUI: deps.inboxUI, quit: deps.quit}
+	if m.quit == nil {
+		m.quit = a.Quit
+	}
 	m.window = a.NewWindow("Letterbox")
-	m.window.SetMaster()
+	if !deps.notMaster {
+		m.window.SetMaster()
+	}
 
 	m.transcript = NewTranscript(m.window)
 	m.transcript.OnShowMessage = m.showMessage
@@ -333,7 +343,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		}
 		return it
 	}
-	quit := item("Quit", fyne.KeyQ, ctrl, m.app.Quit) // Run then stops the server and closes the store
+	quit := item("Quit", fyne.KeyQ, ctrl, func() { m.quit() }) // Run then stops the server and closes the store
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("New message", fyne.KeyN, ctrl, m.newMessage),
