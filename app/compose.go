@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -64,6 +65,10 @@ type Compose struct {
 	progressUpdate coalescer
 	progressVal    progressValue
 
+	drafts     *draftFile  // nil = the draft is not kept on disk
+	draftTimer *time.Timer // the pending draft save
+	restoring  bool        // a saved draft is being loaded: not a change
+
 	cancel      context.CancelFunc // non-nil while sending
 	reasonShown bool               // the status line says why Send is disabled
 	picking     bool               // refreshTargets is choosing, not the user
@@ -102,7 +107,10 @@ func (c *Compose) buildWidgets() {
 	c.body.SetPlaceHolder("Message text")
 	c.html = newBodyEntry(c.tabFromHTML)
 	c.html.SetPlaceHolder("<p>Optional HTML version, sent as multipart/alternative with the text</p>")
-	c.attachments = newAttachmentList(nil)
+	c.attachments = newAttachmentList(c.draftChanged)
+	for _, e := range []*widget.Entry{c.subject, &c.body.Entry, &c.html.Entry} {
+		e.OnChanged = func(string) { c.draftChanged() }
+	}
 	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
 	c.sendBtn.Importance = widget.HighImportance
 	c.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), c.onCancel)
@@ -236,6 +244,7 @@ func (c *Compose) validate() {
 	if c.sendBtn == nil || c.status == nil {
 		return
 	}
+	c.draftChanged()
 	if c.cancel != nil {
 		c.sendBtn.Disable()
 		return
@@ -323,6 +332,7 @@ func (c *Compose) Load(d msg.Draft) {
 // Ctrl+Enter cannot send it twice. The result panel keeps what was sent.
 func (c *Compose) afterSent() {
 	c.Clear()
+	c.saveDraftNow() // at once: a crash now must not bring the sent message back
 }
 
 // Clear empties the message for a new one; the server and From stay.

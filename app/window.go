@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -61,7 +62,7 @@ func OptionsFromEnv() Options {
 func Run(a fyne.App, opts Options) error {
 	icon := fyne.NewStaticResource("letterbox.png", assets.Icon)
 	a.SetIcon(icon)
-	w := newMainWindow(a, opts, windowDeps{secrets: systemKeyring{}})
+	w := newMainWindow(a, opts, windowDeps{secrets: systemKeyring{}, draftPath: draftPath(a)})
 	w.window.SetIcon(icon)
 	if opts.StartServer {
 		w.sw.SetOn(true)
@@ -81,6 +82,9 @@ type windowDeps struct {
 	// the app (the real-window tests open one window after another).
 	notMaster bool
 	quit      func() // File > Quit and Ctrl+Q; nil = the app's Quit
+	// draftPath is the file that keeps the message being written across
+	// restarts; "" = not kept.
+	draftPath string
 }
 
 // mainWindow wires the views together.
@@ -101,6 +105,7 @@ type mainWindow struct {
 	compose    *Compose
 	transcript *Transcript
 	tabs       *container.AppTabs
+	split      *container.Split // Compose | Transcript
 	composeTab *container.TabItem
 	inboxTab   *container.TabItem
 }
@@ -127,22 +132,28 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	m.sw.OnSettings = func() { m.openSettings(settingsTabServer) }
 	m.sw.OnChange = func(bool) { m.compose.SetLocalServer(m.sw.Addr(), m.sw.Fingerprint()) }
 
-	split := container.NewHSplit(container.NewPadded(m.compose.Build()), container.NewPadded(m.transcript.Build()))
-	split.Offset = 0.5
-	m.composeTab = container.NewTabItemWithIcon("Compose", theme.MailComposeIcon(), split)
+	// Compose scrolls when the window is too short for it, and the transcript
+	// asks for a fixed minimum: neither side's content can grow the window or
+	// move the divider.
+	compose := container.NewVScroll(container.NewPadded(m.compose.Build()))
+	transcript := withMinSize(fyne.NewSize(240, 200), container.NewPadded(m.transcript.Build()))
+	m.split = container.NewHSplit(compose, transcript)
+	m.split.Offset = 0.5
+	m.composeTab = container.NewTabItemWithIcon("Compose", theme.MailComposeIcon(), m.split)
 	m.inboxTab = container.NewTabItemWithIcon("Inbox", theme.DownloadIcon(), widget.NewLabel(""))
 	m.tabs = container.NewAppTabs(m.composeTab, m.inboxTab)
 	m.openStore(m.settings.StoreDir())
-	if opts.Tab == "inbox" {
-		m.tabs.Select(m.inboxTab)
-	}
 
 	top := container.NewVBox(container.NewPadded(m.sw.Build()), widget.NewSeparator())
-	m.window.SetContent(container.NewBorder(top, nil, nil, nil, m.tabs))
+	m.window.SetContent(newBorder(top, nil, nil, nil, m.tabs))
 	m.window.SetMainMenu(m.menu())
 	m.window.SetOnDropped(m.onDropped)
 	m.window.Canvas().SetOnTypedKey(m.onTypedKey)
-	m.window.Resize(fyne.NewSize(1100, 720))
+	m.window.SetOnClosed(m.saveState)
+	m.restoreState(opts)
+	if deps.draftPath != "" {
+		m.compose.SetDraftFile(deps.draftPath)
+	}
 	return m
 }
 
@@ -209,11 +220,37 @@ func (m *mainWindow) setUnread(n int) {
 	m.tabs.Refresh()
 }
 
-// loadDraft puts a reply or forward into Compose.
+// draftPath is where the app keeps the message being written: in its own
+// storage folder, beside its preferences.
+func draftPath(a fyne.App) string {
+	root := a.Storage().RootURI()
+	if root == nil || root.Scheme() != "file" {
+		return ""
+	}
+	return filepath.Join(root.Path(), "draft.json")
+}
+
+// loadDraft puts a reply or forward into Compose, asking first when it would
+// replace a message the user is writing.
 func (m *mainWindow) loadDraft(d msg.Draft) {
+	load := func() {
+		m.tabs.Select(m.composeTab)
+		m.compose.Load(d)
+		m.compose.FocusTo()
+	}
+	if !m.compose.HasContent() {
+		load()
+		return
+	}
 	m.tabs.Select(m.composeTab)
-	m.compose.Load(d)
-	m.compose.FocusTo()
+	dialog.ShowCustomConfirm("Replace the message you are writing?",
+		"Replace", "Keep writing",
+		widget.NewLabel("Compose holds a message that has not been sent. Replace it with the new one?"),
+		func(ok bool) {
+			if ok {
+				load()
+			}
+		}, m.window)
 }
 
 // showMessage opens a message in the Inbox (the transcript's "Show in Inbox").
@@ -289,9 +326,13 @@ func (m *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 }
 
 // onTypedKey handles keys that reach the window with no widget focused:
-// Delete removes the message shown in the Inbox.
+// Escape and Enter answer the dialog on top; Delete removes the message
+// shown in the Inbox.
 func (m *mainWindow) onTypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyDelete {
+	if dialogKey(m.window.Canvas(), ev.Name) {
+		return
+	}
+	if ev.Name == fyne.KeyDelete && m.window.Canvas().Overlays().Top() == nil {
 		m.deleteMessage()
 	}
 }
@@ -343,7 +384,7 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 		}
 		return it
 	}
-	quit := item("Quit", fyne.KeyQ, ctrl, func() { m.quit() }) // Run then stops the server and closes the store
+	quit := item("Quit", fyne.KeyQ, ctrl, func() { m.saveState(); m.quit() }) // Run then stops the server and closes the store
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("New message", fyne.KeyN, ctrl, m.newMessage),
