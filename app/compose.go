@@ -148,7 +148,7 @@ func (c *Compose) Build() fyne.CanvasObject {
 	c.validate()
 	// Children in visual order, so Tab walks Server … Subject, the bodies,
 	// the attachments, Add file and Send.
-	root := newBorder(form, bottom, nil, nil, c.bodies)
+	root := newBorder(form, bottom, nil, nil, newKeyTabs(c.bodies))
 	for _, f := range []*addressField{c.from, c.to, c.cc, c.bcc} {
 		f.relayout = func() { form.Refresh(); root.Refresh() }
 	}
@@ -163,7 +163,7 @@ func (c *Compose) tabFromText(back bool) {
 		return
 	}
 	if back {
-		cv.Focus(c.subject)
+		cv.FocusPrevious() // the Text/HTML tab bar
 		return
 	}
 	c.bodies.SelectIndex(1)

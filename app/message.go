@@ -75,9 +75,9 @@ func (v *MessageView) Build() fyne.CanvasObject {
 	v.attachRow.Hide()
 	v.buildTabs()
 	top := container.NewVBox(v.summary, v.problem, v.attachRow)
-	v.content = container.NewBorder(top, nil, nil, nil, v.tabs)
+	v.content = newBorder(top, nil, nil, nil, newKeyTabs(v.tabs))
 	v.content.Hide()
-	return container.NewBorder(v.toolbar, nil, nil, nil, container.NewStack(container.NewCenter(v.empty), v.content))
+	return newBorder(v.toolbar, nil, nil, nil, container.NewStack(container.NewCenter(v.empty), v.content))
 }
 
 func (v *MessageView) buildToolbar() {

@@ -349,3 +349,104 @@ func TestRealFileDialogs(t *testing.T) {
 		r.dismissWithEscape(label)
 	}
 }
+
+// focusName describes the focused widget for a test's messages: its type and
+// its label, placeholder or text.
+func (r *realWin) focusName() string {
+	return uiValue(func() string { return describe(r.m.window.Canvas().Focused()) })
+}
+
+func describe(f fyne.Focusable) string {
+	switch x := f.(type) {
+	case nil:
+		return "nothing"
+	case *widget.Button:
+		return "button " + strconv.Quote(x.Text)
+	case *widget.Check:
+		return "check " + strconv.Quote(x.Text)
+	case *widget.Select:
+		return "select " + strconv.Quote(x.PlaceHolder)
+	case *widget.Entry:
+		return "entry " + strconv.Quote(x.PlaceHolder)
+	case *bodyEntry:
+		return "body " + strconv.Quote(x.PlaceHolder)
+	case *keyTabs:
+		if sel := x.tabs.Selected(); sel != nil {
+			return "tabs at " + strconv.Quote(sel.Text)
+		}
+		return "tabs"
+	}
+	return fmt.Sprintf("%T", f)
+}
+
+// tabWalk presses Tab until the focus comes back to where it started (or
+// limit presses), and returns the names of the widgets it visited.
+func (r *realWin) tabWalk(limit int) []string {
+	r.t.Helper()
+	var seen []string
+	first := ""
+	for i := 0; i < limit; i++ {
+		r.key("Tab")
+		name := r.focusName()
+		if i == 0 {
+			first = name
+		} else if name == first {
+			break
+		}
+		seen = append(seen, name)
+	}
+	return seen
+}
+
+// closeOverlays presses Escape until no dialog or pop-up is open; it fails
+// the test when one will not close.
+func (r *realWin) closeOverlays(what string) {
+	r.t.Helper()
+	for i := 0; r.overlay() != nil; i++ {
+		if i == 5 {
+			r.t.Fatalf("%s: a dialog does not close with Escape (%T)", what, r.overlay())
+		}
+		r.key("Escape")
+	}
+}
+
+// wantInOrder fails unless every name in want appears in got, in that order.
+func wantInOrder(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Errorf("%s: Tab order\n  got  %q\n  want %q in this order (missing from %q on)", what, got, want, want[i])
+	}
+}
+
+// TestRealTabOrderCompose walks Compose with Tab on the real driver: the
+// order follows the screen, the message bodies do not trap the focus, and
+// Shift+Tab walks back.
+func TestRealTabOrderCompose(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	onUI(func() { r.m.tabs.Select(r.m.composeTab); r.m.window.Canvas().Unfocus() })
+	got := r.tabWalk(60)
+	wantInOrder(t, "Compose", got, []string{
+		`check "Local server"`, `tabs at "Compose"`,
+		`select "Switch on the local server or add a server"`,
+		`entry "you@example.org"`, `entry "name@example.org, another@example.org"`, `entry ""`, `entry ""`,
+		`entry "Subject"`, `tabs at "Text"`, `body "Message text"`,
+		`body "<p>Optional HTML version, sent as multipart/alternative with the text</p>"`,
+		`button "Add file…"`, `button "Send"`,
+	})
+	// Shift+Tab from the HTML body goes back to the text body.
+	onUI(func() { r.m.window.Canvas().Focus(r.m.compose.html) })
+	r.key("shift+Tab")
+	if got := r.focusName(); got != `body "Message text"` {
+		t.Errorf("Shift+Tab from the HTML body focused %s, want the text body", got)
+	}
+	r.key("shift+Tab")
+	if got := r.focusName(); got != `tabs at "Text"` {
+		t.Errorf("Shift+Tab from the text body focused %s, want the Text/HTML tabs", got)
+	}
+}

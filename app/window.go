@@ -145,7 +145,7 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	m.openStore(m.settings.StoreDir())
 
 	top := container.NewVBox(container.NewPadded(m.sw.Build()), widget.NewSeparator())
-	m.window.SetContent(newBorder(top, nil, nil, nil, m.tabs))
+	m.window.SetContent(newBorder(top, nil, nil, nil, newKeyTabs(m.tabs)))
 	m.window.SetMainMenu(m.menu())
 	m.window.SetOnDropped(m.onDropped)
 	m.window.Canvas().SetOnTypedKey(m.onTypedKey)
