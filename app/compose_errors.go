@@ -65,7 +65,7 @@ func explainNetError(err error, phase smtpcore.Phase, cfg smtpcore.ClientConfig)
 			return fmt.Sprintf("Looking up the name %s took too long — check the network connection", dns.Name)
 		}
 		return fmt.Sprintf("The name %s could not be looked up — check the network connection", dns.Name)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, wsaeconnrefused):
 		return fmt.Sprintf("Nothing is listening on %s — is the server running?", addr)
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
 		return fmt.Sprintf("%s cannot be reached from this computer — check the network connection and the address", addr)
@@ -86,6 +86,11 @@ func explainNetError(err error, phase smtpcore.Phase, cfg smtpcore.ClientConfig)
 	}
 	return ""
 }
+
+// wsaeconnrefused is Windows' "connection refused" (WSAECONNREFUSED), which
+// its syscall package does not map to ECONNREFUSED. No Unix errno has this
+// number, so matching it everywhere is harmless.
+const wsaeconnrefused = syscall.Errno(10061)
 
 // isTimeout reports a deadline that passed: the dial's context, or a read or
 // write deadline on the connection.

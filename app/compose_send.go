@@ -48,7 +48,8 @@ type sendJob struct {
 }
 
 // onSend checks the message, works out the server settings (asking for a
-// password when the keyring has none), and sends it off the UI goroutine.
+// password when neither this session nor the keyring has one), and sends it
+// off the UI goroutine.
 func (c *Compose) onSend() {
 	if c.cancel != nil || c.missing() != "" {
 		return
