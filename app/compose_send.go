@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"letterbox/smtpcore"
@@ -45,10 +44,12 @@ type sendJob struct {
 	draft   msg.Draft
 	local   bool   // to the in-process server: link the transcript to the stored message
 	profile string // the saved server sent through, "" for the local one
+	account string // the profile's keyring account when it logs in, else ""
 }
 
 // onSend checks the message, works out the server settings (asking for a
-// password when the keyring has none), and sends it off the UI goroutine.
+// password when neither this session nor the keyring has one), and sends it
+// off the UI goroutine.
 func (c *Compose) onSend() {
 	if c.cancel != nil || c.missing() != "" {
 		return
@@ -80,6 +81,7 @@ func (c *Compose) onSend() {
 		c.start(job)
 		return
 	}
+	job.account = p.Account()
 	c.withPassword(p, func(password string) {
 		job.cfg.Auth = &smtpcore.Auth{Username: p.Username, Password: password}
 		c.start(job)
@@ -102,48 +104,6 @@ func (c *Compose) localConfig() smtpcore.ClientConfig {
 	return cfg
 }
 
-// withPassword calls then with the profile's password: from the keyring, or
-// asked for (and, if the user wishes, remembered) when there is none.
-func (c *Compose) withPassword(p Profile, then func(string)) {
-	var keyErr error
-	if c.secrets != nil {
-		pw, err := c.secrets.Get(p.Account())
-		if err == nil {
-			then(pw)
-			return
-		}
-		if !errors.Is(err, errNoPassword) {
-			keyErr = err
-		}
-	}
-	pw := widget.NewPasswordEntry()
-	remember := widget.NewCheck("Remember in the desktop keyring", nil)
-	remember.SetChecked(c.secrets != nil && keyErr == nil)
-	items := []*widget.FormItem{widget.NewFormItem("Password", pw)}
-	if c.secrets != nil && keyErr == nil {
-		items = append(items, widget.NewFormItem("", remember))
-	} else {
-		note := widget.NewFormItem("", widget.NewLabel("No desktop keyring is available: the password is used for this message only."))
-		items = append(items, note)
-	}
-	dlg := dialog.NewForm("Password for "+p.Username+" at "+p.Host, "Send", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
-		if remember.Checked && c.secrets != nil && keyErr == nil {
-			if err := c.secrets.Set(p.Account(), pw.Text); err != nil {
-				c.transcript.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: "The password was not saved: " + err.Error()})
-			}
-		}
-		then(pw.Text)
-	}, c.window)
-	dlg.Resize(fyne.NewSize(440, 0))
-	dlg.Show()
-	if cv := c.window.Canvas(); cv != nil {
-		cv.Focus(pw)
-	}
-}
-
 // start switches the form to sending and runs the conversation through async.
 func (c *Compose) start(job *sendJob) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -154,6 +114,7 @@ func (c *Compose) start(job *sendJob) {
 	c.progress.SetValue(0)
 	c.progress.Show()
 	c.status.SetText("")
+	c.result.Clear()
 	c.transcript.SetMessageLink("")
 	job.cfg.Events = c.onEvent
 	job.cfg.Session = time.Now().Format("150405.000")
@@ -198,7 +159,10 @@ func (c *Compose) onCancel() {
 	}
 }
 
-// finish shows the outcome on the Fyne goroutine.
+// finish shows the outcome on the Fyne goroutine: a one-line summary in the
+// status line and the whole of it in the result panel. A message accepted for
+// every recipient is done, so Compose starts a new one; after a partial or
+// failed send the message stays to be fixed and sent again.
 func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 	c.cancel = nil
 	c.cancelBtn.Hide()
@@ -210,18 +174,23 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 			c.transcript.SetMessageLink(res.QueueID)
 		}
 	}
-	c.validate()
+	out := sendOutcome{Subject: job.draft.Subject, To: job.env.To, When: time.Now(), Res: res, Err: err}
 	switch {
 	case errors.Is(err, context.Canceled):
+		c.validate()
 		c.setStatus(widget.WarningImportance, "Cancelled: nothing was delivered")
 		return
 	case err != nil:
-		c.setStatus(widget.DangerImportance, "Not sent: "+explainSendError(err))
-		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil && job.profile != "" {
-			c.offerTrust(job.profile, smtpcore.LeafFingerprint(leaf), err)
-			return
+		if job.account != "" && loginRefused(err) {
+			c.passwords().Refused(job.account)
 		}
-		c.showResult("Not sent", res, err)
+		out.Title, out.Explain = "Not sent", explainSendError(err, job.cfg)
+		c.validate()
+		c.setStatus(widget.DangerImportance, "Not sent: "+decapitalise(out.Explain))
+		c.result.Show(out)
+		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil && job.profile != "" {
+			c.offerTrust(job.profile, smtpcore.LeafFingerprint(leaf), out.Explain)
+		}
 		return
 	}
 	text := fmt.Sprintf("Sent to %d of %d recipients in %s", res.Accepted(), len(res.Rcpts), res.Elapsed.Round(time.Millisecond))
@@ -229,12 +198,16 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 		text += " · queued as " + res.QueueID
 	}
 	if res.Partial {
+		out.Title = "Sent to some recipients"
+		c.validate()
 		c.setStatus(widget.WarningImportance, text)
-		c.showResult("Sent to some recipients", res, nil)
+		c.result.Show(out)
 		return
 	}
+	out.Title = "Sent"
+	c.afterSent()
 	c.setStatus(widget.SuccessImportance, text)
-	c.showResult("Sent", res, nil)
+	c.result.Show(out)
 }
 
 func (c *Compose) setStatus(imp widget.Importance, text string) {
@@ -253,78 +226,11 @@ func acceptedAddrs(res *smtpcore.Result) []string {
 	return out
 }
 
-// explainSendError says what went wrong in words: the phase, and the
-// certificate problem or the server's reply.
-func explainSendError(err error) string {
-	var se *smtpcore.SendError
-	if errors.As(err, &se) && se.Phase == smtpcore.PhaseTLS {
-		if s := smtpcore.ExplainCertError(se.Err); s != "" {
-			return "the server's certificate was refused: " + s
-		}
-	}
-	var fe *msg.FieldError
-	if errors.As(err, &fe) {
-		return err.Error()
-	}
-	if se != nil {
-		switch se.Phase {
-		case smtpcore.PhaseConnect:
-			return "could not connect: " + se.Err.Error()
-		case smtpcore.PhaseAuth:
-			return "the server refused the login: " + se.Err.Error()
-		}
-	}
-	return err.Error()
-}
-
-// fail reports a problem found before anything was sent.
+// fail reports a problem found before anything was sent, in the status line
+// and the result panel (no dialog: the message stays as it is, to be fixed).
 func (c *Compose) fail(title string, err error) {
 	c.setStatus(widget.DangerImportance, err.Error())
-	if c.window != nil {
-		dialog.ShowError(fmt.Errorf("%s: %w", title, err), c.window)
-	}
-}
-
-// showResult lists each recipient with its outcome, and the server's answer to
-// the message itself.
-func (c *Compose) showResult(title string, res *smtpcore.Result, err error) {
-	if c.window == nil {
-		return
-	}
-	rows := container.NewVBox()
-	if err != nil {
-		l := widget.NewLabel(explainSendError(err))
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.DangerImportance
-		rows.Add(l)
-	}
-	if res != nil {
-		for _, r := range res.Rcpts {
-			rows.Add(rcptRow(r))
-		}
-		if res.Data != nil {
-			rows.Add(widget.NewLabel("Message: " + res.Data.Error()))
-		}
-	}
-	scroll := container.NewVScroll(rows)
-	scroll.SetMinSize(fyne.NewSize(480, 160))
-	dialog.ShowCustom(title, "Close", scroll, c.window)
-}
-
-func rcptRow(r smtpcore.RcptResult) fyne.CanvasObject {
-	icon, verdict := theme.ConfirmIcon(), "accepted"
-	if !r.Accepted {
-		icon, verdict = theme.ErrorIcon(), "refused"
-	}
-	if r.Reply != nil {
-		verdict += " — " + r.Reply.Error()
-	}
-	l := widget.NewLabel(r.Addr + ": " + verdict)
-	l.Wrapping = fyne.TextWrapWord
-	if !r.Accepted {
-		l.Importance = widget.DangerImportance
-	}
-	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+	c.result.Show(sendOutcome{Title: title, Err: err, Explain: capitalise(err.Error())})
 }
 
 func subjectForHumans(s string) string {
@@ -336,11 +242,11 @@ func subjectForHumans(s string) string {
 
 // offerTrust explains a refused certificate and offers to pin it in the
 // profile (its "trusted certificate") and send again.
-func (c *Compose) offerTrust(profile, fingerprint string, err error) {
+func (c *Compose) offerTrust(profile, fingerprint, explained string) {
 	if c.window == nil {
 		return
 	}
-	text := widget.NewLabel(explainSendError(err) + "\n\nIf this is your own server with a self-signed certificate, " +
+	text := widget.NewLabel(explained + "\n\nIf this is your own server with a self-signed certificate, " +
 		"you can trust this certificate for the server \"" + profile + "\". Letterbox then accepts exactly this " +
 		"certificate, and still refuses any other one that fails the usual checks.")
 	text.Wrapping = fyne.TextWrapWord
@@ -352,8 +258,8 @@ func (c *Compose) offerTrust(profile, fingerprint string, err error) {
 			c.TrustCertificate(profile, fingerprint)
 		}
 	}, c.window)
-	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
+	dlg.Resize(fyne.NewSize(560, 0)) // after Show: some dialogs crash when resized before it
 }
 
 // TrustCertificate pins fingerprint in the saved server profile and sends the

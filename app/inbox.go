@@ -1,13 +1,14 @@
 package app
 
 import (
-	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"letterbox/server/store"
@@ -70,6 +71,12 @@ type Inbox struct {
 	searchTick *time.Timer
 	searchSeq  int
 
+	// under the list: the count or selection, and actions on the selection
+	markBtn, delSelBtn *widget.Button
+	empty              *inboxEmpty
+	serverAddr         string // where the local server listens, "" when off
+	storeTotal         int    // messages in the store, for Delete all
+
 	unread      int
 	foreground  bool
 	events      *inboxEvents
@@ -114,7 +121,10 @@ func (in *Inbox) runUI(f func()) {
 // first page. Call it once, on the Fyne goroutine.
 func (in *Inbox) Build() fyne.CanvasObject {
 	in.built = true
-	in.view = newMessageView(in.st, in.async, in.runUI, in.files)
+	// After anything the view does on the UI goroutine, Delete all is set
+	// again from the store's count (the view enables it after a delete).
+	viewUI := func(f func()) { in.runUI(func() { f(); in.syncDeleteAll() }) }
+	in.view = newMessageView(in.st, in.async, viewUI, in.files)
 	in.view.Window = in.Window
 	in.view.OnReply = func(d msg.Draft) {
 		if in.OnReply != nil {
@@ -137,10 +147,20 @@ func (in *Inbox) Build() fyne.CanvasObject {
 	in.bodies = widget.NewCheck("Search bodies", func(bool) { in.applySearch() })
 	in.status = widget.NewLabel("")
 	in.status.Truncation = fyne.TextTruncateEllipsis
+	in.markBtn = widget.NewButtonWithIcon("Mark unread", theme.MailComposeIcon(), in.ToggleRead)
+	in.delSelBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), in.DeleteSelected)
+	in.delSelBtn.Hide()
+	in.empty = newInboxEmpty()
+	viewObj := in.view.Build()
+	in.syncDeleteAll()
 
+	// Children in visual order, so that Tab goes search, list, buttons
+	// (container.NewBorder puts the centre first).
 	top := container.NewBorder(nil, nil, nil, in.bodies, in.search)
-	middle := container.NewBorder(top, in.status, nil, nil, in.list.widget)
-	right := container.NewHSplit(middle, in.view.Build())
+	footer := container.NewBorder(nil, nil, nil, container.NewHBox(in.markBtn, in.delSelBtn), in.status)
+	middle := container.New(layout.NewBorderLayout(top, footer, nil, nil),
+		top, container.NewStack(in.list.widget, in.empty.box), footer)
+	right := container.NewHSplit(middle, viewObj)
 	right.Offset = 0.42
 	split := container.NewHSplit(in.tree.widget, right)
 	split.Offset = 0.19
@@ -151,6 +171,7 @@ func (in *Inbox) Build() fyne.CanvasObject {
 	go in.events.loop(events)
 	in.list.reset()
 	in.events.refreshMailboxes()
+	in.updateActions()
 	return split
 }
 
@@ -178,13 +199,6 @@ func (in *Inbox) FocusSearch() {
 	in.Window.Canvas().Focus(in.search)
 }
 
-// DeleteSelected deletes the message shown in the view, if any (Delete key).
-func (in *Inbox) DeleteSelected() {
-	if in.view != nil {
-		in.view.deleteShown()
-	}
-}
-
 // Select shows the message id, selecting its row when it is on a loaded page
 // (the transcript links to a queued message this way). Search and mailbox
 // filters are cleared if they would hide it.
@@ -201,15 +215,7 @@ func (in *Inbox) Select(id string) {
 		in.tree.selectAll()
 		in.setQuery(store.Query{})
 	}
-	in.list.selectedID = id
-	in.list.widget.UnselectAll()
-	in.view.Show(id)
-	st := in.st
-	in.async(func() {
-		if err := st.MarkRead(id); err != nil {
-			in.runUI(func() { in.view.showProblem(fmt.Errorf("mark as read: %w", err)) })
-		}
-	})
+	in.list.openID(id)
 }
 
 // Close stops following the store and removes the temporary files made to
@@ -274,13 +280,4 @@ func (in *Inbox) setUnread(n int) {
 	if in.OnUnread != nil {
 		in.OnUnread(n)
 	}
-}
-
-// onViewDeleted is called by the view after it deleted the message it showed.
-func (in *Inbox) onViewDeleted(id string) {
-	if in.list.selectedID == id {
-		in.list.selectedID = ""
-		in.list.widget.UnselectAll()
-	}
-	in.list.dropLocal(id)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -16,6 +17,7 @@ type inboxBatch struct {
 	deleted   map[string]bool
 	cleared   bool
 	mailboxes *inboxMailboxes // nil when no recipient can have changed
+	total     int
 	unread    int
 }
 
@@ -38,11 +40,18 @@ func (b *inboxBatch) needsMailboxes(kinds map[store.EventKind]bool) bool {
 	return kinds[store.Added] || kinds[store.Deleted] || kinds[store.Cleared] || kinds[store.Resync]
 }
 
+// inboxEventGap is the least time between two batches applied to the
+// widgets: the first event after a quiet spell is shown at once, a flood of
+// deliveries costs a few redraws a second, so clicks stay answered quickly.
+const inboxEventGap = 150 * time.Millisecond
+
 // inboxEvents follows the store's events on its own goroutine. Bursts are
-// coalesced: the goroutine drains what is queued, reads the counts and the
-// mailboxes, hands one batch to the UI goroutine and waits until it has been
-// applied, so a flood of deliveries costs a few redraws, not one per message.
-// A Resync (the subscription overflowed) is just another reason to reload.
+// coalesced: the goroutine drains what is queued (and, within inboxEventGap
+// of the last batch, what arrives until the gap is over), reads the counts
+// and the mailboxes, hands one batch to the UI goroutine and waits until it
+// has been applied, so a flood of deliveries costs a few redraws, not one per
+// message. A Resync (the subscription overflowed) is just another reason to
+// reload.
 type inboxEvents struct {
 	in   *Inbox
 	stop chan struct{}
@@ -50,27 +59,14 @@ type inboxEvents struct {
 
 // loop runs until the subscription ends (Close or store closed).
 func (e *inboxEvents) loop(ch <-chan store.Event) {
+	var last time.Time
 	for ev := range ch {
 		var b inboxBatch
 		kinds := map[store.EventKind]bool{}
 		b.add(ev)
 		kinds[ev.Kind] = true
-		open := true
-	drain:
-		for {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					open = false
-					break drain
-				}
-				b.add(ev)
-				kinds[ev.Kind] = true
-			default:
-				break drain
-			}
-		}
-		_, b.unread = e.in.st.Counts()
+		open := e.collect(ch, &b, kinds, time.Until(last.Add(inboxEventGap)))
+		b.total, b.unread = e.in.st.Counts()
 		if b.needsMailboxes(kinds) {
 			m := inboxLoadMailboxes(e.in.st)
 			b.mailboxes = &m
@@ -85,8 +81,49 @@ func (e *inboxEvents) loop(ch <-chan store.Event) {
 		case <-e.stop:
 			return
 		}
+		last = time.Now()
 		if !open {
 			return
+		}
+	}
+}
+
+// collect adds to b what is queued on ch, and what arrives within wait; it
+// returns false when ch was closed.
+func (e *inboxEvents) collect(ch <-chan store.Event, b *inboxBatch, kinds map[store.EventKind]bool, wait time.Duration) bool {
+	var timeout <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return false
+			}
+			b.add(ev)
+			kinds[ev.Kind] = true
+			continue
+		case <-e.stop:
+			return true
+		default:
+		}
+		if timeout == nil {
+			return true
+		}
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return false
+			}
+			b.add(ev)
+			kinds[ev.Kind] = true
+		case <-timeout:
+			return true
+		case <-e.stop:
+			return true
 		}
 	}
 }
@@ -96,10 +133,11 @@ func (e *inboxEvents) refreshMailboxes() {
 	st := e.in.st
 	e.in.async(func() {
 		m := inboxLoadMailboxes(st)
-		_, unread := st.Counts()
+		total, unread := st.Counts()
 		e.in.runUI(func() {
 			e.in.tree.setData(m)
 			e.in.setUnread(unread)
+			e.in.setStoreTotal(total)
 			e.in.showStatus()
 		})
 	})
@@ -111,15 +149,26 @@ func (in *Inbox) applyEvents(b inboxBatch) {
 		return // closed meanwhile
 	}
 	in.setUnread(b.unread)
+	in.setStoreTotal(b.total)
 	if b.mailboxes != nil {
 		in.tree.setData(*b.mailboxes)
 	}
-	if id := in.list.selectedID; id != "" && (b.cleared || b.deleted[id]) {
-		in.list.selectedID = ""
+	l := in.list
+	if id := l.selectedID; id != "" && (b.cleared || b.deleted[id]) {
+		if row, ok := l.rowOf(id); ok {
+			l.lostRow = row
+		}
+		l.selectedID = ""
 		in.view.Clear()
 	}
-	in.list.invalidate()
-	in.showStatus()
+	if b.cleared {
+		l.sel = map[string]bool{}
+		l.anchor = ""
+	} else {
+		l.forget(b.deleted)
+	}
+	l.invalidate()
+	in.updateActions()
 	if len(b.added) > 0 && !in.foreground {
 		in.notify(b.added)
 	}
@@ -148,6 +197,11 @@ func (in *Inbox) showStatus() {
 		return
 	}
 	l := in.list
+	in.showEmpty()
+	if n := len(l.sel); n > 1 {
+		in.status.SetText(fmt.Sprintf("%s selected of %s", inboxCount(n), inboxPlural(l.total, "message")))
+		return
+	}
 	switch {
 	case l.loadErr != nil:
 		in.status.SetText("Cannot read the mail store: " + l.loadErr.Error())

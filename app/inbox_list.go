@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,34 +26,42 @@ type inboxPage struct {
 // A generation number says which pages are current: a new query or store
 // event bumps it; stale pages are still drawn until their reload arrives, so
 // live updates do not flicker. Everything here runs on the Fyne goroutine.
+//
+// The selection is the list's own, by message id (rows move as mail
+// arrives): widget.List selects one row at most, so the widget is kept with
+// none and every tap reaches onSelected. selectedID is the message shown in
+// the view; sel holds every selected message (several with Ctrl/Shift);
+// cur is the keyboard cursor's row.
 type inboxList struct {
 	in      *Inbox
 	widget  *messageList
 	gen     int
 	total   int
+	loaded  bool // the first page of the current query has arrived
 	pages   map[int]*inboxPage
 	loading map[int]int // page → generation requested
 	clock   int
 	loadErr error
 
-	selectedID string // message shown in the view
-	selRow     int    // row the widget has selected, -1 for none
+	selectedID string          // message shown in the view
+	selRow     int             // row that holds selectedID, -1 for none
+	sel        map[string]bool // selected messages
+	anchor     string          // where a Shift range starts
+	cur        int             // keyboard cursor row, -1 for none
+	lostRow    int             // row of a shown message that vanished, for what to show next
+	checkOpen  bool            // a new query: close the view if it no longer matches
 }
 
 func newInboxList(in *Inbox) *inboxList {
-	l := &inboxList{in: in, pages: map[int]*inboxPage{}, loading: map[int]int{}, selRow: -1}
+	l := &inboxList{in: in, pages: map[int]*inboxPage{}, loading: map[int]int{},
+		selRow: -1, cur: -1, lostRow: -1, sel: map[string]bool{}}
 	l.widget = newMessageList(
 		func() int { return l.total },
 		func() fyne.CanvasObject { return newInboxRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) { l.update(i, o.(*inboxRow)) },
-		in.DeleteSelected,
+		l,
 	)
 	l.widget.OnSelected = l.onSelected
-	l.widget.OnUnselected = func(i widget.ListItemID) {
-		if l.selRow == i {
-			l.selRow = -1
-		}
-	}
 	return l
 }
 
@@ -65,7 +71,14 @@ func (l *inboxList) reset() {
 	l.pages = map[int]*inboxPage{}
 	l.loading = map[int]int{}
 	l.total = 0
-	l.selRow = -1
+	l.loaded = false
+	l.selRow, l.cur = -1, -1
+	l.sel = map[string]bool{}
+	if l.selectedID != "" {
+		l.sel[l.selectedID] = true
+		l.checkOpen = true
+	}
+	l.anchor = l.selectedID
 	l.widget.UnselectAll()
 	l.widget.ScrollToOffset(0) // ScrollToTop panics before the first render
 	l.request(0)
@@ -112,10 +125,18 @@ func (l *inboxList) apply(p, gen int, items []store.Summary, total int, err erro
 	l.clock++
 	l.pages[p] = &inboxPage{gen: gen, items: items, used: l.clock}
 	l.total = total
+	if p == 0 {
+		l.loaded = true
+	}
 	l.evict()
 	l.syncSelection()
+	if p == 0 && l.checkOpen {
+		l.checkOpen = false
+		l.in.checkOpenMatches(len(items))
+	}
 	l.widget.Refresh()
 	l.in.showStatus()
+	l.in.updateActions()
 }
 
 // evict keeps at most inboxMaxPages pages, dropping the least recently drawn.
@@ -144,7 +165,8 @@ func (l *inboxList) update(i widget.ListItemID, row *inboxRow) {
 	}
 	l.clock++
 	pg.used = l.clock
-	row.set(pg.items[i%inboxPageSize])
+	s := pg.items[i%inboxPageSize]
+	row.set(s, l.sel[s.ID])
 }
 
 // summaryAt returns the summary drawn at row i, if its page is loaded.
@@ -187,9 +209,9 @@ func (l *inboxList) onStalePage(id string) bool {
 	return false
 }
 
-// syncSelection moves the widget's selection to the row that now holds the
-// message in the view (new mail shifts rows down), without moving the
-// scroll position the user chose.
+// syncSelection moves the cursor to the row that now holds the message in
+// the view (new mail shifts rows down), without moving the scroll position
+// the user chose.
 func (l *inboxList) syncSelection() {
 	if l.selectedID == "" {
 		return
@@ -197,84 +219,30 @@ func (l *inboxList) syncSelection() {
 	row, ok := l.indexOf(l.selectedID)
 	switch {
 	case ok && row != l.selRow:
-		off := l.widget.GetScrollOffset()
+		if l.cur >= 0 && l.selRow >= 0 {
+			l.cur += row - l.selRow
+		} else {
+			l.cur = row
+		}
 		l.selRow = row
-		l.widget.Select(row) // onSelected sees the same id and does nothing more
-		l.widget.ScrollToOffset(off)
 	case !ok && l.selRow >= 0 && !l.onStalePage(l.selectedID):
+		l.lostRow = l.selRow
 		l.selRow = -1
-		l.widget.UnselectAll()
-	}
-}
-
-// selectRow selects row i and shows its message.
-func (l *inboxList) selectRow(i int) {
-	l.widget.Select(i)
-	l.widget.ScrollTo(i)
-}
-
-// onSelected shows the message of row i and marks it read.
-func (l *inboxList) onSelected(i widget.ListItemID) {
-	l.selRow = i
-	s, ok := l.summaryAt(i)
-	if !ok || s.ID == l.selectedID {
-		return
-	}
-	l.selectedID = s.ID
-	l.in.view.Show(s.ID)
-	if s.Unread {
-		l.markReadLocal(i)
-		id, st := s.ID, l.in.st
-		l.in.async(func() {
-			if err := st.MarkRead(id); err != nil {
-				l.in.runUI(func() { l.in.view.showProblem(fmt.Errorf("mark as read: %w", err)) })
-			}
-		})
 	}
 }
 
 // markReadLocal draws row i as read at once; the store's Changed event
 // confirms it.
 func (l *inboxList) markReadLocal(i int) {
+	l.setUnreadLocal(i, false)
+}
+
+// setUnreadLocal draws row i as unread or read.
+func (l *inboxList) setUnreadLocal(i int, unread bool) {
 	pg := l.pages[i/inboxPageSize]
 	if pg == nil || i%inboxPageSize >= len(pg.items) {
 		return
 	}
-	pg.items[i%inboxPageSize].Unread = false
+	pg.items[i%inboxPageSize].Unread = unread
 	l.widget.RefreshItem(i)
-}
-
-// dropLocal forgets a message deleted from the view; the Deleted event
-// reloads the pages.
-func (l *inboxList) dropLocal(id string) {
-	if l.selectedID == id {
-		l.selectedID = ""
-	}
-	l.invalidate()
-}
-
-// messageList is a widget.List that also answers the Delete key. Fyne gives
-// keys to the focused widget, so the window's own Delete handler never sees a
-// key pressed while the list has the focus.
-type messageList struct {
-	widget.List
-	onDelete func()
-}
-
-func newMessageList(length func() int, create func() fyne.CanvasObject,
-	update func(widget.ListItemID, fyne.CanvasObject), onDelete func()) *messageList {
-	l := &messageList{onDelete: onDelete}
-	l.Length, l.CreateItem, l.UpdateItem = length, create, update
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// TypedKey deletes the shown message on Delete and leaves the rest (arrows,
-// space) to widget.List.
-func (l *messageList) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyDelete && l.onDelete != nil {
-		l.onDelete()
-		return
-	}
-	l.List.TypedKey(ev)
 }

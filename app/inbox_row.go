@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -14,12 +15,21 @@ import (
 	"letterbox/smtpcore"
 )
 
-// inboxRow draws one message in the list on two lines: sender and date,
-// then subject, size and an attachment mark. Unread messages are bold.
+// inboxRow draws one message in the list on two lines: an unread dot, sender
+// and date, then subject, size and an attachment mark. Unread messages are
+// bold; rows in the inbox's own multi-selection get a selection background.
+//
+// Rows are recycled by widget.List, so set and setLoading set every mark both
+// ways (Show and Hide). The paperclip is shown or hidden, never given a nil
+// resource: an icon whose image was drawn before it was laid out keeps its
+// texture on the GL driver when the resource is set to nil, which is how a
+// plain message's row once showed a paperclip after many live arrivals.
 type inboxRow struct {
 	widget.BaseWidget
 	from, subject, date, size *widget.Label
 	clip                      *widget.Icon
+	dot                       *canvas.Circle
+	bg                        *canvas.Rectangle
 	content                   *fyne.Container
 }
 
@@ -29,15 +39,39 @@ func newInboxRow() *inboxRow {
 		subject: inboxRowLabel(),
 		date:    widget.NewLabel(""),
 		size:    widget.NewLabel(""),
-		clip:    widget.NewIcon(nil),
+		clip:    widget.NewIcon(theme.MailAttachmentIcon()),
+		dot:     canvas.NewCircle(theme.Color(theme.ColorNamePrimary)),
+		bg:      canvas.NewRectangle(theme.Color(theme.ColorNameSelection)),
 	}
+	r.clip.Hide()
+	r.dot.Hide()
+	r.bg.Hide()
+	r.bg.CornerRadius = theme.SelectionRadiusSize()
 	r.date.SizeName = theme.SizeNameCaptionText
 	r.size.SizeName = theme.SizeNameCaptionText
-	line1 := container.NewBorder(nil, nil, nil, r.date, r.from)
+	dotBox := container.New(inboxDotLayout{}, r.dot)
+	line1 := container.NewBorder(nil, nil, dotBox, r.date, r.from)
 	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(r.clip, r.size), r.subject)
-	r.content = container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), line1, line2)
+	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), line1, line2)
+	r.content = container.NewStack(r.bg, lines)
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// inboxDotLayout keeps a small circle centred in a fixed square, so the
+// sender does not move when the dot is hidden.
+type inboxDotLayout struct{}
+
+func (inboxDotLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSquareSize(theme.InnerPadding())
+}
+
+func (inboxDotLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	d := theme.InnerPadding() * 0.75
+	for _, o := range objs {
+		o.Resize(fyne.NewSquareSize(d))
+		o.Move(fyne.NewPos(size.Width-d, (size.Height-d)/2))
+	}
 }
 
 func inboxRowLabel() *widget.Label {
@@ -51,8 +85,8 @@ func (r *inboxRow) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(r.content)
 }
 
-// set shows s.
-func (r *inboxRow) set(s store.Summary) {
+// set shows s; selected draws the row as part of the multi-selection.
+func (r *inboxRow) set(s store.Summary, selected bool) {
 	style := fyne.TextStyle{Bold: s.Unread}
 	from := inboxSender(s)
 	subject := s.Subject
@@ -63,11 +97,9 @@ func (r *inboxRow) set(s store.Summary) {
 	r.setLabel(r.subject, messageClip(inboxOneLine(subject), 300), style)
 	r.setLabel(r.date, inboxDate(s.Received, time.Now()), fyne.TextStyle{})
 	r.setLabel(r.size, smtpcore.FormatSize(s.Size), fyne.TextStyle{})
-	if s.HasAttachments {
-		r.clip.SetResource(theme.MailAttachmentIcon())
-	} else {
-		r.clip.SetResource(nil)
-	}
+	inboxShow(r.clip, s.HasAttachments)
+	inboxShow(r.dot, s.Unread)
+	r.setSelected(selected)
 }
 
 // setLoading draws a row whose page is still being read.
@@ -76,7 +108,32 @@ func (r *inboxRow) setLoading() {
 	r.setLabel(r.subject, "", fyne.TextStyle{})
 	r.setLabel(r.date, "", fyne.TextStyle{})
 	r.setLabel(r.size, "", fyne.TextStyle{})
-	r.clip.SetResource(nil)
+	inboxShow(r.clip, false)
+	inboxShow(r.dot, false)
+	r.setSelected(false)
+}
+
+// setSelected shows or hides the selection background, in the theme's
+// current selection colour.
+func (r *inboxRow) setSelected(on bool) {
+	if on {
+		c := theme.Color(theme.ColorNameSelection)
+		if r.bg.FillColor != c {
+			r.bg.FillColor = c
+			r.bg.Refresh()
+		}
+	}
+	inboxShow(r.bg, on)
+}
+
+// inboxShow shows o when on and hides it otherwise: a mark is always set
+// both ways, because list rows are recycled.
+func inboxShow(o fyne.CanvasObject, on bool) {
+	if on && !o.Visible() {
+		o.Show()
+	} else if !on && o.Visible() {
+		o.Hide()
+	}
 }
 
 func (r *inboxRow) setLabel(l *widget.Label, text string, style fyne.TextStyle) {

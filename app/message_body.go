@@ -114,3 +114,44 @@ func messageClip(s string, max int) string {
 	}
 	return s[:cut] + "…"
 }
+
+// messageTextBreak breaks lines longer than width runes into rows of at most
+// width runes, keeping every character: a row ends after its last space when
+// that space is in the row's second half, else at the limit. Removing the
+// added newlines gives back text exactly, which the raw source needs (unlike
+// messageHardWrap, which drops the space it breaks at). It reports whether it
+// broke any line. One pass: linear in the length of text.
+func messageTextBreak(text string, width int) (string, bool) {
+	if width < 2 {
+		width = 2
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/width)
+	broke := false
+	start, brk, n, nBrk := 0, -1, 0, 0 // row: byte start, byte after its last space, runes, runes up to brk
+	for i, r := range text {
+		if r == '\n' {
+			b.WriteString(text[start : i+1])
+			start, brk, n = i+1, -1, 0
+			continue
+		}
+		if n == width {
+			broke = true
+			if brk > start && nBrk > width/2 {
+				b.WriteString(text[start:brk])
+				start, n = brk, n-nBrk
+			} else {
+				b.WriteString(text[start:i])
+				start, n = i, 0
+			}
+			b.WriteByte('\n')
+			brk = -1
+		}
+		n++
+		if r == ' ' {
+			brk, nBrk = i+1, n
+		}
+	}
+	b.WriteString(text[start:])
+	return b.String(), broke
+}

@@ -15,7 +15,7 @@ import (
 const (
 	messageMaxHeaderRows = 300  // header fields laid out in the Headers tab
 	messageMaxSession    = 2000 // transcript lines in the SMTP session tab
-	messageRawWidth      = 200  // raw source lines are broken after this many characters
+	messageRawWidth      = 200  // raw source lines continue on the next row after this many characters
 	messageMaxField      = 4000 // bytes of one header value shown (the Raw tab has it all)
 )
 
@@ -88,19 +88,19 @@ func (v *MessageView) fillHeaders(d *messageData) {
 	v.headers.Refresh()
 }
 
-// fillRaw shows the raw source, cut for huge messages. Lines longer than
-// messageRawWidth are broken for display: a grid row costs one drawn cell
-// per character, and a line of megabytes (no line breaks at all) would stall
-// the window.
+// fillRaw shows the raw source, cut for huge messages. The grid scrolls
+// sideways; lines longer than messageRawWidth continue on the next row (every
+// character kept): a grid row costs one drawn cell per character, and a line
+// of megabytes (no line breaks at all) would stall the window.
 func (v *MessageView) fillRaw(d *messageData) {
 	var notes []string
 	if d.rawSize > int64(len(d.raw)) && d.rawSize > messageRawMax {
 		notes = append(notes, fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
 			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize)))
 	}
-	raw, broke := messageHardWrap(strings.ReplaceAll(d.raw, "\r", "␍"), messageRawWidth)
+	raw, broke := messageTextBreak(strings.ReplaceAll(d.raw, "\r", "␍"), messageRawWidth)
 	if broke {
-		notes = append(notes, fmt.Sprintf("Lines longer than %d characters are broken for display.", messageRawWidth))
+		notes = append(notes, fmt.Sprintf("Lines longer than %d characters continue on the next row.", messageRawWidth))
 	}
 	messageSetNote(v.rawNote, strings.Join(notes, " "))
 	v.raw.SetText(raw)
@@ -162,8 +162,10 @@ func messageTime(t time.Time) string {
 	return t.Local().Format("2006-01-02 15:04:05.000 MST")
 }
 
-// messageTranscript renders transcript events, one line each, coloured by
-// direction like the compose transcript.
+// messageTranscript renders transcript events, one paragraph per line
+// (a multi-line reply gives one each), coloured like the compose transcript:
+// by direction, and replies by code (4xx warning, 5xx error). Paragraphs wrap
+// in the tab, so no line is cut.
 func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
 	var segs []widget.RichTextSegment
 	n := len(evs)
@@ -171,13 +173,15 @@ func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
 		evs = evs[:messageMaxSession]
 	}
 	for _, e := range evs {
-		segs = append(segs, &widget.TextSegment{
-			Text: e.String(),
-			Style: widget.RichTextStyle{
-				ColorName: dirColor(e.Dir),
-				TextStyle: fyne.TextStyle{Monospace: true},
-			},
-		})
+		for _, l := range transcriptSplit(e) {
+			segs = append(segs, &widget.TextSegment{
+				Text: l.ev.String(),
+				Style: widget.RichTextStyle{
+					ColorName: l.color,
+					TextStyle: fyne.TextStyle{Monospace: true, Bold: e.Dir == smtpcore.DirError},
+				},
+			})
+		}
 	}
 	if n > messageMaxSession {
 		segs = append(segs, &widget.TextSegment{

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -17,7 +18,7 @@ import (
 func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 	d.items = d.profiles.List()
 	d.selected = -1
-	d.list = widget.NewList(
+	d.list = newKeyList(d.keys,
 		func() int { return len(d.items) },
 		func() fyne.CanvasObject {
 			return container.NewVBox(
@@ -31,14 +32,10 @@ func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 			box.Objects[1].(*widget.Label).SetText(profileSummary(p))
 		},
 	)
-	add := widget.NewButtonWithIcon("Add…", theme.ContentAddIcon(), func() { d.editProfile(nil) })
-	d.edit = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() {
-		if d.selected >= 0 && d.selected < len(d.items) {
-			p := d.items[d.selected]
-			d.editProfile(&p)
-		}
-	})
-	d.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), d.deleteSelected)
+	d.list.onEnter = d.editSelected
+	add := newKeyButton(d.keys, "Add…", theme.ContentAddIcon(), func() { d.editProfile(nil) })
+	d.edit = newKeyButton(d.keys, "Edit…", theme.DocumentCreateIcon(), d.editSelected)
+	d.del = newKeyButton(d.keys, "Delete", theme.DeleteIcon(), d.deleteSelected)
 	d.list.OnSelected = func(id widget.ListItemID) { d.selected = id; d.edit.Enable(); d.del.Enable() }
 	d.list.OnUnselected = func(widget.ListItemID) { d.selected = -1; d.edit.Disable(); d.del.Disable() }
 	d.edit.Disable()
@@ -47,8 +44,17 @@ func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 		"passwords are kept in the desktop keyring, never in the settings file.")
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.showEmpty()
-	return container.NewBorder(nil, container.NewHBox(add, d.edit, d.del), nil, nil,
-		container.NewStack(d.list, container.NewVBox(d.empty)))
+	buttons := container.NewHBox(add, d.edit, d.del)
+	return inOrder(layout.NewBorderLayout(nil, buttons, nil, nil),
+		container.NewStack(d.list, container.NewVBox(d.empty)), buttons)
+}
+
+// editSelected opens the editor on the selected profile, if any.
+func (d *SettingsDialog) editSelected() {
+	if d.selected >= 0 && d.selected < len(d.items) {
+		p := d.items[d.selected]
+		d.editProfile(&p)
+	}
 }
 
 func (d *SettingsDialog) showEmpty() {
@@ -87,38 +93,41 @@ func (d *SettingsDialog) deleteSelected() {
 		return
 	}
 	p := d.items[d.selected]
-	dialog.ShowConfirm("Delete server", fmt.Sprintf("Delete the saved server %q and its stored password?", p.Name), func(ok bool) {
-		if !ok {
-			return
-		}
+	k := &dialogKeys{}
+	msg := widget.NewLabel(fmt.Sprintf("Delete the saved server %q and its stored password?", p.Name))
+	msg.Wrapping = fyne.TextWrapWord
+	dlg := newKeyedDialog("Delete server", "Delete", msg, k, func() bool {
 		if err := d.profiles.Delete(p.Name); err != nil {
 			dialog.ShowError(err, d.window)
-			return
+			return true
 		}
 		if p.NeedsPassword() && d.secrets != nil {
 			_ = d.secrets.Delete(p.Account()) // an unavailable keyring holds nothing to forget
 		}
 		d.reloadProfiles()
+		return true
 	}, d.window)
+	dlg.Show()
+	dlg.Resize(fyne.NewSize(min(420, d.window.Canvas().Size().Width-24), 0))
 }
 
 // profileForm holds the entries of the profile editor.
 type profileForm struct {
-	name, host, port, user, password, fingerprint *widget.Entry
-	tls                                           *widget.Select
+	name, host, port, user, password, fingerprint *keyEntry
+	tls                                           *keySelect
 }
 
-func newProfileForm(p *Profile) *profileForm {
+func newProfileForm(k *dialogKeys, p *Profile) *profileForm {
 	f := &profileForm{
-		name: widget.NewEntry(), host: widget.NewEntry(), port: widget.NewEntry(),
-		user: widget.NewEntry(), password: widget.NewPasswordEntry(), fingerprint: widget.NewEntry(),
+		name: newKeyEntry(k), host: newKeyEntry(k), port: newKeyEntry(k),
+		user: newKeyEntry(k), password: newKeyPasswordEntry(k), fingerprint: newKeyEntry(k),
 	}
 	f.name.SetPlaceHolder("Work")
 	f.host.SetPlaceHolder("smtp.example.org")
 	f.port.Validator = checkPort
 	f.user.SetPlaceHolder("empty: no AUTH")
 	f.fingerprint.SetPlaceHolder("only for a self-signed certificate: AB:CD:…")
-	f.tls = widget.NewSelect(tlsModeLabels, func(mode string) {
+	f.tls = newKeySelect(k, tlsModeLabels, func(mode string) {
 		if f.port.Text == "" || f.port.Text == "587" || f.port.Text == "465" || f.port.Text == "25" {
 			f.port.SetText(map[string]string{TLSStartTLS: "587", TLSImplicit: "465", TLSNone: "25"}[tlsModeFromLabel(mode)])
 		}
@@ -163,29 +172,37 @@ func (f *profileForm) profile() (Profile, error) {
 }
 
 // editProfile opens the editor for old, or for a new profile when old is nil.
+// Enter saves and Escape cancels; a profile that cannot be saved is refused
+// with the reason shown in the editor, which stays open.
 func (d *SettingsDialog) editProfile(old *Profile) {
-	f := newProfileForm(old)
+	k := &dialogKeys{}
+	f := newProfileForm(k, old)
 	title, oldName := "Add SMTP server", ""
 	if old != nil {
 		title, oldName = "Edit SMTP server", old.Name
 	}
-	dlg := dialog.NewForm(title, "Save", "Cancel", f.items(), func(ok bool) {
-		if !ok {
-			return
-		}
+	problem := widget.NewLabel("")
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	content := container.NewVBox(widget.NewForm(f.items()...), problem)
+	dlg := newKeyedDialog(title, "Save", content, k, func() bool {
 		p, err := f.profile()
 		if err == nil {
 			err = d.profiles.Put(oldName, p)
 		}
 		if err != nil {
-			dialog.ShowError(err, d.window)
-			return
+			problem.SetText("Not saved: " + err.Error())
+			problem.Show()
+			return false
 		}
 		d.reloadProfiles()
 		d.storePassword(p.normalized(), f.password.Text)
+		return true
 	}, d.window)
-	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
+	dlg.Resize(fyne.NewSize(min(560, d.window.Canvas().Size().Width-24), 0))
+	d.window.Canvas().Focus(f.name)
 }
 
 // storePassword keeps a typed password in the keyring, and says so in words

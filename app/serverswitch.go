@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,6 +27,7 @@ const stopTimeout = 5 * time.Second
 type localServer interface {
 	Start() error
 	Addr() net.Addr
+	TLSAddr() net.Addr // the implicit-TLS listener, or nil
 	Fingerprint() string
 	Warnings() []string
 	Shutdown(ctx context.Context) error
@@ -34,12 +36,29 @@ type localServer interface {
 // serverFactory makes a server listening on listen; it does not start it.
 type serverFactory func(listen string) (localServer, error)
 
-// storeServer returns the factory of real servers that keep mail in st.
-func storeServer(st *store.Store) serverFactory {
+// configuredServer returns the factory of real servers that keep mail in st,
+// configured as saved in settings at each start (nil settings: the server's
+// defaults). The implicit-TLS port, if any, listens on listen's host.
+func configuredServer(st *store.Store, settings *Settings) serverFactory {
 	return func(listen string) (localServer, error) {
-		return server.New(server.Config{Listen: listen}, st)
+		cfg := server.Config{}
+		if settings != nil {
+			cfg = settings.ServerConfig()
+		}
+		if cfg.TLSListen != "" {
+			_, port, _ := net.SplitHostPort(cfg.TLSListen)
+			cfg.TLSListen = tlsListen(listen, port)
+		}
+		cfg.Listen = listen
+		return server.New(cfg, st)
 	}
 }
+
+// storeServer is configuredServer with the server's defaults.
+//
+// Deprecated: the window should call configuredServer(st, settings), so that
+// the local server runs with what Settings saved.
+func storeServer(st *store.Store) serverFactory { return configuredServer(st, nil) }
 
 // ServerSwitch is the toolbar's "Local server" switch: it starts the same
 // server that `letterbox serve` runs, in-process, and says its state in words.
@@ -50,6 +69,11 @@ type ServerSwitch struct {
 	OnChange func(running bool)
 	// OnSettings opens the local server settings (offered when the port is taken).
 	OnSettings func()
+	// OnSwitched is called on the Fyne goroutine when the user switches the
+	// server on or off, or code does it with SetOn; not when it stops because
+	// the app quits (Stop), restarts, or fails to start. It is for remembering
+	// the choice: Settings.RememberServerOn.
+	OnSwitched func(on bool)
 
 	async     func(func())
 	newServer serverFactory
@@ -63,6 +87,7 @@ type ServerSwitch struct {
 	check    *widget.Check
 	state    *widget.Label
 	detail   *widget.Label
+	copyFP   *widget.Button // copies the certificate fingerprint
 	settings *widget.Button
 }
 
@@ -82,12 +107,28 @@ func NewServerSwitch(newServer serverFactory, listen func() string, async func(f
 		}
 	})
 	s.settings.Hide()
+	s.copyFP = widget.NewButtonWithIcon("Copy fingerprint", theme.ContentCopyIcon(), s.copyFingerprint)
+	s.copyFP.Importance = widget.LowImportance
+	s.copyFP.Hide()
 	return s
 }
 
-// Build returns the toolbar row: the switch, its state, and the details.
+// Build returns the toolbar row: the switch, its state, the details and the
+// button that copies the certificate fingerprint, in that order for Tab.
 func (s *ServerSwitch) Build() fyne.CanvasObject {
-	return container.NewBorder(nil, nil, container.NewHBox(s.check, s.state, s.settings), nil, s.detail)
+	left := container.NewHBox(s.check, s.state, s.settings)
+	return inOrder(layout.NewBorderLayout(nil, nil, left, s.copyFP), left, s.detail, s.copyFP)
+}
+
+// copyFingerprint puts the running server's certificate fingerprint on the
+// clipboard, as a client's "trusted certificate" setting wants it.
+func (s *ServerSwitch) copyFingerprint() {
+	fp := s.Fingerprint()
+	if fp == "" {
+		return
+	}
+	fyne.CurrentApp().Clipboard().SetContent(fp)
+	s.copyFP.SetText("Copied")
 }
 
 // Running reports whether the server is listening. Fyne goroutine.
@@ -125,6 +166,9 @@ func (s *ServerSwitch) onToggle(on bool) {
 	if s.updating {
 		return
 	}
+	if s.OnSwitched != nil {
+		s.OnSwitched(on)
+	}
 	if on {
 		s.start()
 	} else {
@@ -139,6 +183,7 @@ func (s *ServerSwitch) setBusy(text string) {
 	s.state.SetText(text)
 	s.settings.Hide()
 	s.detail.Hide()
+	s.copyFP.Hide()
 }
 
 func (s *ServerSwitch) start() {
@@ -171,10 +216,16 @@ func (s *ServerSwitch) started(listen string, srv localServer, err error) {
 	}
 	s.srv = srv
 	s.setChecked(true)
-	s.state.SetText("Listening on " + s.Addr())
+	state := "Listening on " + s.Addr()
+	if a := srv.TLSAddr(); a != nil {
+		state += ", TLS on " + a.String()
+	}
+	s.state.SetText(state)
 	var notes []string
 	if fp := srv.Fingerprint(); fp != "" {
-		notes = append(notes, "STARTTLS certificate SHA-256 "+fp)
+		notes = append(notes, "TLS certificate SHA-256 "+fp)
+		s.copyFP.SetText("Copy fingerprint")
+		s.copyFP.Show()
 	}
 	notes = append(notes, srv.Warnings()...)
 	if len(notes) > 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/sirupsen/logrus"
@@ -135,5 +136,71 @@ func TestServerSwitchShowsExposureWarning(t *testing.T) {
 	if !s.detail.Visible() || !strings.Contains(s.detail.Text, "non-loopback") || s.detail.Importance != widget.WarningImportance {
 		t.Fatalf("detail = %q (visible %v, importance %v); want the non-loopback warning in the warning colour",
 			s.detail.Text, s.detail.Visible(), s.detail.Importance)
+	}
+}
+
+// The user's on/off choice is kept in the preferences and read back by a new
+// Settings over them; quitting (Stop) does not change it.
+func TestServerSwitchRemembersOnOff(t *testing.T) {
+	s, _ := newTestSwitch(t, "127.0.0.1:0")
+	prefs := fyne.CurrentApp().Preferences()
+	settings := &Settings{prefs: prefs}
+	s.OnSwitched = settings.RememberServerOn
+	if (Settings{prefs: prefs}).ServerWasOn() {
+		t.Fatal("ServerWasOn() = true before the server was ever switched on")
+	}
+	test.Tap(s.check)
+	if !s.Running() || !(Settings{prefs: prefs}).ServerWasOn() {
+		t.Fatalf("after switching on: running %v, ServerWasOn %v; want true, true", s.Running(), (Settings{prefs: prefs}).ServerWasOn())
+	}
+	if err := s.Stop(); err != nil { // quitting
+		t.Fatal(err)
+	}
+	if !(Settings{prefs: prefs}).ServerWasOn() {
+		t.Error("quitting made ServerWasOn() false; want the user's choice kept")
+	}
+	s2, _ := newTestSwitch(t, "127.0.0.1:0")
+	s2.OnSwitched = settings.RememberServerOn
+	s2.SetOn((Settings{prefs: prefs}).ServerWasOn()) // what the window does at start
+	test.Tap(s2.check)
+	if s2.Running() || (Settings{prefs: prefs}).ServerWasOn() {
+		t.Errorf("after switching off: running %v, ServerWasOn %v; want false, false", s2.Running(), (Settings{prefs: prefs}).ServerWasOn())
+	}
+}
+
+// A failed start (port in use) does not count as switching off.
+func TestServerSwitchFailedStartKeepsChoice(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s, _ := newTestSwitch(t, l.Addr().String())
+	settings := &Settings{prefs: fyne.CurrentApp().Preferences()}
+	s.OnSwitched = settings.RememberServerOn
+	s.SetOn(true)
+	if s.Running() || !settings.ServerWasOn() {
+		t.Errorf("port taken: running %v, ServerWasOn %v; want false, true (the user asked for on)", s.Running(), settings.ServerWasOn())
+	}
+}
+
+// The certificate fingerprint can be copied from the toolbar.
+func TestServerSwitchCopyFingerprint(t *testing.T) {
+	s, _ := newTestSwitch(t, "127.0.0.1:0")
+	if s.copyFP.Visible() {
+		t.Error("the copy button shows while the server is off")
+	}
+	s.SetOn(true)
+	fp := s.Fingerprint()
+	if fp == "" || !s.copyFP.Visible() {
+		t.Fatalf("server on: fingerprint %q, copy button visible %v; want both", fp, s.copyFP.Visible())
+	}
+	test.Tap(s.copyFP)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != fp {
+		t.Errorf("clipboard = %q after Copy fingerprint, want %q", got, fp)
+	}
+	test.Tap(s.check)
+	if s.copyFP.Visible() {
+		t.Error("the copy button still shows after switching off")
 	}
 }

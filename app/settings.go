@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -90,8 +92,10 @@ const (
 	settingsTabServers = 2
 )
 
-// SettingsDialog edits the local server address, the store folder and the saved
-// SMTP server profiles. It runs on the Fyne goroutine.
+// SettingsDialog edits the local server, the store folder and the saved SMTP
+// server profiles. It runs on the Fyne goroutine. Enter saves and Escape
+// cancels, wherever the focus is; a setting that cannot work is refused with
+// the reason shown in the dialog, which stays open.
 type SettingsDialog struct {
 	window   fyne.Window
 	settings *Settings
@@ -99,53 +103,57 @@ type SettingsDialog struct {
 	secrets  Secrets
 	// OnApply is called after Save with the new listen address and store folder.
 	OnApply func(listen, storeDir string)
+	// OnServerChanged is called after Save (after OnApply) when a setting of
+	// the local server changed, its listen address included: a running server
+	// should restart (ServerSwitch.Restart) to take it.
+	OnServerChanged func()
 	// OnProfilesChanged is called after a profile was added, edited or deleted.
 	OnProfilesChanged func()
 
-	host, port, dir *widget.Entry
-	list            *widget.List
-	items           []Profile
-	selected        int
-	edit, del       *widget.Button
-	empty           *widget.Label
+	keys     *dialogKeys
+	dlg      *keyedDialog
+	tabs     *container.AppTabs
+	server   *serverForm
+	dir      *keyEntry
+	problem  *widget.Label // why Save was refused
+	list     *keyList
+	items    []Profile
+	selected int
+	edit     *keyButton
+	del      *keyButton
+	empty    *widget.Label
+}
+
+// settingsSize is the dialog's size in a window of size win: roomy, but never
+// beyond the window (each tab scrolls instead).
+func settingsSize(win fyne.Size) fyne.Size {
+	return fyne.NewSize(min(680, win.Width-24), min(560, win.Height-24))
 }
 
 // Show opens the dialog on the given tab (settingsTab…).
 func (d *SettingsDialog) Show(tab int) {
-	h, p, err := net.SplitHostPort(d.settings.Listen())
-	if err != nil {
-		h, p = "127.0.0.1", "2525"
-	}
-	d.host = widget.NewEntry()
-	d.host.SetText(h)
-	d.port = widget.NewEntry()
-	d.port.SetText(p)
-	d.port.Validator = checkPort
-	d.dir = widget.NewEntry()
+	d.keys = &dialogKeys{}
+	d.server = newServerForm(d.keys, d.settings.ServerConfig(), d.window)
+	d.dir = newKeyEntry(d.keys)
 	d.dir.SetText(d.settings.StoreDir())
-	tabs := container.NewAppTabs(
-		container.NewTabItem("Local server", d.serverTab()),
-		container.NewTabItem("Mail store", d.storeTab()),
+	d.problem = widget.NewLabel("")
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Hide()
+	d.tabs = container.NewAppTabs(
+		container.NewTabItem("Local server", container.NewVScroll(d.server.build())),
+		container.NewTabItem("Mail store", container.NewVScroll(d.storeTab())),
 		container.NewTabItem("SMTP servers", d.profilesTab()),
 	)
-	tabs.SelectIndex(tab)
-	dlg := dialog.NewCustomConfirm("Settings", "Save", "Cancel", tabs, d.onSave, d.window)
-	dlg.Resize(fyne.NewSize(620, 440))
-	dlg.Show()
-}
-
-func (d *SettingsDialog) serverTab() fyne.CanvasObject {
-	help := widget.NewLabel("The local server receives mail on this address and keeps it in the mail store. " +
-		"127.0.0.1 accepts mail from this computer only; 0.0.0.0 accepts it from every network.")
-	help.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(widget.NewForm(
-		widget.NewFormItem("Listen address", d.host),
-		widget.NewFormItem("Port", d.port),
-	), help)
+	d.tabs.SelectIndex(tab)
+	content := inOrder(layout.NewBorderLayout(nil, d.problem, nil, nil), d.tabs, d.problem)
+	d.dlg = newKeyedDialog("Settings", "Save", content, d.keys, d.onSave, d.window)
+	d.dlg.Show()
+	d.dlg.Resize(settingsSize(d.window.Canvas().Size()))
 }
 
 func (d *SettingsDialog) storeTab() fyne.CanvasObject {
-	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+	choose := newKeyButton(d.keys, "Choose…", theme.FolderOpenIcon(), func() {
 		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				d.dir.SetText(u.Path())
@@ -157,30 +165,42 @@ func (d *SettingsDialog) storeTab() fyne.CanvasObject {
 		fd.Show()
 		fd.Resize(dialogSize(d.window)) // a FileDialog can only be resized once shown
 	})
-	reset := widget.NewButton("Default", func() { d.dir.SetText(server.DefaultStoreDir()) })
+	reset := newKeyButton(d.keys, "Default", nil, func() { d.dir.SetText(server.DefaultStoreDir()) })
 	help := widget.NewLabel("Received mail is kept here as a Maildir (tmp, new, cur), readable by mutt, " +
 		"Dovecot and Python's mailbox module. A new folder is created when needed.")
 	help.Wrapping = fyne.TextWrapWord
-	row := container.NewBorder(nil, nil, nil, container.NewHBox(choose, reset), d.dir)
+	row := rowWithButton(d.dir, container.NewHBox(choose, reset))
 	return container.NewVBox(widget.NewLabel("Mail store folder"), row, help)
 }
 
-func (d *SettingsDialog) onSave(ok bool) {
-	if !ok {
-		return
-	}
-	listen, err := checkListen(d.host.Text, d.port.Text)
+// refuse shows why the settings cannot be saved, on the tab that holds them.
+func (d *SettingsDialog) refuse(tab int, err error) bool {
+	d.tabs.SelectIndex(tab)
+	d.problem.SetText("Not saved: " + err.Error())
+	d.problem.Show()
+	return false
+}
+
+// onSave checks every setting and saves them, or says why not and keeps the
+// dialog open.
+func (d *SettingsDialog) onSave() bool {
+	cfg, err := d.server.config()
 	if err != nil {
-		dialog.ShowError(err, d.window)
-		return
+		return d.refuse(settingsTabServer, err)
 	}
 	dir := strings.TrimSpace(d.dir.Text)
 	if dir == "" || !filepath.IsAbs(dir) {
-		dialog.ShowError(fmt.Errorf("the mail store folder must be a full path, not %q", dir), d.window)
-		return
+		return d.refuse(settingsTabStore, fmt.Errorf("the mail store folder must be a full path, not %q", dir))
 	}
-	d.settings.save(listen, dir)
+	before := d.settings.ServerConfig()
+	d.settings.save(cfg.Listen, dir)
+	d.settings.saveServer(cfg)
+	changed := !reflect.DeepEqual(before, d.settings.ServerConfig())
 	if d.OnApply != nil {
-		d.OnApply(listen, dir)
+		d.OnApply(cfg.Listen, dir)
 	}
+	if changed && d.OnServerChanged != nil {
+		d.OnServerChanged()
+	}
+	return true
 }

@@ -19,11 +19,13 @@ import (
 // DefaultTranscriptLines is how many lines a Transcript keeps when MaxLines is 0.
 const DefaultTranscriptLines = 5000
 
-// Transcript is the live SMTP transcript pane: one row per line, coloured by
+// Transcript is the live SMTP transcript pane: one entry per line, coloured by
 // direction (client primary, server foreground, TLS success, errors in the
-// error colour, notes dimmed), each with its time and, on replies, the elapsed
-// time. It follows new lines unless the user has scrolled up, and offers Copy
-// all, Save… and Clear.
+// error colour, notes dimmed) and for replies by code (4xx warning, 5xx
+// error), each with its time and, on replies, the elapsed time. Long lines
+// wrap under the text column (transcriptView). It follows new lines unless the
+// user has scrolled up, and offers Copy line (the selected one), Copy all,
+// Save… and Clear.
 //
 // Append may be called from any goroutine; everything else runs on the Fyne
 // goroutine.
@@ -38,102 +40,57 @@ type Transcript struct {
 	pending []smtpcore.Event // appended by any goroutine, drained on the Fyne goroutine
 	flusher coalescer
 
-	lines  []smtpcore.Event // Fyne goroutine only; one line of text each
-	list   *widget.List
-	rowH   float32 // height of one row, for the "is the view at the bottom" test
-	linkID string
-	link   *widget.Button
-	count  *widget.Label
-	head   *fyne.Container
-	empty  *widget.Label
-	window fyne.Window
+	view     *transcriptView // holds the lines; Fyne goroutine only
+	linkID   string
+	link     *widget.Button
+	copyLine *widget.Button
+	count    *widget.Label
+	head     *fyne.Container
+	empty    *widget.Label
+	window   fyne.Window
 }
 
 // NewTranscript returns an empty transcript pane. The window is used as the
 // parent of the Save dialog and may be nil in tests.
 func NewTranscript(w fyne.Window) *Transcript {
-	t := &Transcript{window: w}
+	t := &Transcript{window: w, view: newTranscriptView()}
 	t.flusher.run = t.drain
 	return t
 }
 
-// Build returns the pane: a header with the actions and the virtualised list.
+// Build returns the pane: a header with the actions and the line view.
 func (t *Transcript) Build() fyne.CanvasObject {
-	t.list = widget.NewList(
-		func() int { return len(t.lines) },
-		func() fyne.CanvasObject { return newTranscriptRow() },
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			updateTranscriptRow(o.(*widget.RichText), t.lines[id])
-		},
-	)
-	probe := newTranscriptRow()
-	container.NewThemeOverride(probe, compactTheme{})
-	t.rowH = probe.MinSize().Height
 	t.link = widget.NewButtonWithIcon("Show in Inbox", theme.MailComposeIcon(), t.onShowMessage)
 	t.link.Importance = widget.HighImportance
 	t.link.Hide()
 	t.count = widget.NewLabel("")
 	t.count.Importance = widget.LowImportance
+	t.copyLine = widget.NewButtonWithIcon("Copy line", theme.ContentCopyIcon(), t.view.copySelected)
+	t.copyLine.Disable()
+	t.view.OnSelected = func(id int) {
+		if id < 0 {
+			t.copyLine.Disable()
+		} else {
+			t.copyLine.Enable()
+		}
+	}
+	t.view.OnCopyAll = t.onCopyAll
 	title := widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	actions := container.NewHBox(
 		t.link,
+		t.copyLine,
 		widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), t.onCopyAll),
 		widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), t.onSave),
 		widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.Clear),
 	)
 	t.head = container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
 	t.empty = widget.NewLabel("The SMTP conversation shows here, line by line, when you send: " +
-		"-> what Letterbox sends, <- what the server replies, ~~ TLS, == notes, !! errors.")
+		"-> what Letterbox sends, <- what the server replies, ~~ TLS, == notes, !! errors. " +
+		"Tap a line to select it; Ctrl+C or Copy line copies it.")
 	t.empty.Wrapping = fyne.TextWrapWord
 	t.empty.Importance = widget.LowImportance
-	lines := container.NewThemeOverride(t.list, compactTheme{})
+	lines := container.NewThemeOverride(t.view, compactTheme{})
 	return container.NewBorder(t.head, nil, nil, nil, container.NewStack(lines, container.NewVBox(t.empty)))
-}
-
-func newTranscriptRow() *widget.RichText {
-	mono := fyne.TextStyle{Monospace: true}
-	r := widget.NewRichText(
-		&widget.TextSegment{Text: "00:00:00.000 ", Style: widget.RichTextStyle{Inline: true, TextStyle: mono, ColorName: theme.ColorNamePlaceHolder}},
-		&widget.TextSegment{Text: "-> ", Style: widget.RichTextStyle{Inline: true, TextStyle: mono}},
-		&widget.TextSegment{Text: "", Style: widget.RichTextStyle{Inline: true, TextStyle: mono}},
-		&widget.TextSegment{Text: "", Style: widget.RichTextStyle{Inline: true, TextStyle: mono, ColorName: theme.ColorNamePlaceHolder}},
-	)
-	r.Truncation = fyne.TextTruncateEllipsis
-	return r
-}
-
-// dirColor maps a transcript direction to the theme colour it is drawn in.
-func dirColor(d smtpcore.Dir) fyne.ThemeColorName {
-	switch d {
-	case smtpcore.DirClient:
-		return theme.ColorNamePrimary
-	case smtpcore.DirServer:
-		return theme.ColorNameForeground
-	case smtpcore.DirTLS:
-		return theme.ColorNameSuccess
-	case smtpcore.DirError:
-		return theme.ColorNameError
-	default:
-		return theme.ColorNamePlaceHolder
-	}
-}
-
-func updateTranscriptRow(r *widget.RichText, ev smtpcore.Event) {
-	segs := r.Segments
-	segs[0].(*widget.TextSegment).Text = ev.Time.Format("15:04:05.000") + " "
-	marker := segs[1].(*widget.TextSegment)
-	marker.Text = ev.Dir.Marker() + " "
-	marker.Style.ColorName = dirColor(ev.Dir)
-	text := segs[2].(*widget.TextSegment)
-	text.Text = ev.Text
-	text.Style.ColorName = dirColor(ev.Dir)
-	text.Style.TextStyle.Bold = ev.Dir == smtpcore.DirError
-	elapsed := ""
-	if ev.Elapsed > 0 {
-		elapsed = "  " + formatElapsed(ev.Elapsed)
-	}
-	segs[3].(*widget.TextSegment).Text = elapsed
-	r.Refresh()
 }
 
 // formatElapsed renders a reply's latency for people: "0.4 ms", "12 ms", "1.25 s".
@@ -175,20 +132,12 @@ func (t *Transcript) drain() {
 	if len(evs) == 0 {
 		return
 	}
-	follow := t.atBottom()
+	var add []transcriptLine
 	for _, ev := range evs {
-		for _, line := range strings.Split(strings.TrimRight(ev.Text, "\r\n"), "\n") {
-			l := ev
-			l.Text = strings.TrimRight(line, "\r")
-			t.lines = append(t.lines, l)
-			if l.Elapsed > 0 {
-				ev.Elapsed = 0 // the latency belongs to the first line of a reply only
-			}
-		}
+		add = append(add, transcriptSplit(ev)...)
 	}
-	if over := len(t.lines) - t.maxLines(); over > 0 {
-		t.lines = append(t.lines[:0:0], t.lines[over:]...)
-	}
+	follow := t.view.atBottom()
+	t.view.appendLines(add, t.maxLines())
 	t.refresh(follow)
 }
 
@@ -199,35 +148,19 @@ func (t *Transcript) maxLines() int {
 	return DefaultTranscriptLines
 }
 
-// atBottom reports whether the list shows its last line, i.e. whether new lines
-// should scroll into view. A user who scrolled up keeps their place.
-func (t *Transcript) atBottom() bool {
-	if t.list == nil || len(t.lines) == 0 {
-		return true
-	}
-	sep := t.list.Theme().Size(theme.SizeNamePadding)
-	content := (t.rowH+sep)*float32(len(t.lines)) - sep
-	maxOff := content - t.list.Size().Height
-	return maxOff <= 0 || t.list.GetScrollOffset() >= maxOff-t.rowH/2
-}
-
 func (t *Transcript) refresh(follow bool) {
 	if t.count != nil {
-		t.count.SetText(lineCount(len(t.lines)))
+		t.count.SetText(lineCount(len(t.view.lines)))
 	}
 	if t.empty != nil {
-		if len(t.lines) == 0 {
+		if len(t.view.lines) == 0 {
 			t.empty.Show()
 		} else {
 			t.empty.Hide()
 		}
 	}
-	if t.list == nil {
-		return
-	}
-	t.list.Refresh()
 	if follow {
-		t.list.ScrollToBottom()
+		t.view.scrollToBottom()
 	}
 }
 
@@ -245,14 +178,14 @@ func lineCount(n int) string {
 func (t *Transcript) header() *fyne.Container { return t.head }
 
 // Lines returns the number of lines shown. Fyne goroutine.
-func (t *Transcript) Lines() int { return len(t.lines) }
+func (t *Transcript) Lines() int { return len(t.view.lines) }
 
 // Text returns the transcript as plain text, one "15:04:05.000 -> EHLO x" line
 // each, as Copy all and Save write it. Fyne goroutine.
 func (t *Transcript) Text() string {
 	var b strings.Builder
-	for _, ev := range t.lines {
-		b.WriteString(ev.String())
+	for _, l := range t.view.lines {
+		b.WriteString(l.ev.String())
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -263,7 +196,7 @@ func (t *Transcript) Clear() {
 	t.mu.Lock()
 	t.pending = nil
 	t.mu.Unlock()
-	t.lines = nil
+	t.view.setLines(nil)
 	t.SetMessageLink("")
 	t.refresh(true)
 }
