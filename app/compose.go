@@ -75,7 +75,8 @@ type Compose struct {
 }
 
 // NewCompose returns the Compose view. send nil means smtpcore.Send, async nil
-// means goroutines, secrets nil means passwords are always asked for.
+// means goroutines, secrets nil means no keyring: a password is asked once and kept in memory
+// until the app quits.
 func NewCompose(w fyne.Window, prefs fyne.Preferences, secrets Secrets, t *Transcript, send SendFunc, async func(func())) *Compose {
 	if send == nil {
 		send = smtpcore.Send

@@ -54,12 +54,6 @@ func configuredServer(st *store.Store, settings *Settings) serverFactory {
 	}
 }
 
-// storeServer is configuredServer with the server's defaults.
-//
-// Deprecated: the window should call configuredServer(st, settings), so that
-// the local server runs with what Settings saved.
-func storeServer(st *store.Store) serverFactory { return configuredServer(st, nil) }
-
 // ServerSwitch is the toolbar's "Local server" switch: it starts the same
 // server that `letterbox serve` runs, in-process, and says its state in words.
 // Starting and stopping run through async; the widgets change only on the Fyne

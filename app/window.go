@@ -64,7 +64,7 @@ func Run(a fyne.App, opts Options) error {
 	a.SetIcon(icon)
 	w := newMainWindow(a, opts, windowDeps{secrets: systemKeyring{}, draftPath: draftPath(a)})
 	w.window.SetIcon(icon)
-	if opts.StartServer {
+	if opts.StartServer || w.settings.ServerWasOn() {
 		w.sw.SetOn(true)
 	}
 	w.window.ShowAndRun()
@@ -130,6 +130,7 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 
 	m.sw = NewServerSwitch(m.newServer, func() string { return m.settings.Listen() }, async)
 	m.sw.OnSettings = func() { m.openSettings(settingsTabServer) }
+	m.sw.OnSwitched = m.settings.RememberServerOn
 	m.sw.OnChange = func(bool) { m.compose.SetLocalServer(m.sw.Addr(), m.sw.Fingerprint()) }
 
 	// Compose scrolls when the window is too short for it, and the transcript
@@ -162,7 +163,7 @@ func (m *mainWindow) newServer(listen string) (localServer, error) {
 	if m.store == nil {
 		return nil, fmt.Errorf("the mail store cannot be opened: %w", m.storeErr)
 	}
-	return storeServer(m.store)(listen)
+	return configuredServer(m.store, m.settings)(listen)
 }
 
 // openStore opens the mail store in dir and shows its inbox, or says in the
@@ -267,6 +268,7 @@ func (m *mainWindow) openSettings(tab int) {
 	d := &SettingsDialog{window: m.window, settings: m.settings, profiles: profileStore{m.app.Preferences()}, secrets: m.secrets}
 	d.OnProfilesChanged = m.compose.RefreshServers
 	d.OnApply = m.applySettings
+	d.OnServerChanged = m.sw.Restart
 	d.Show(tab)
 }
 
