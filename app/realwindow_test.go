@@ -14,6 +14,7 @@ package app
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -306,6 +307,41 @@ func (r *realWin) messageID(subject string) string {
 	return ""
 }
 
+// ensureMessage returns the id of the message with subject, delivering
+// testdata/mail/file again through the store when a walk deleted it.
+func (r *realWin) ensureMessage(file, subject string) string {
+	r.t.Helper()
+	st := uiValue(func() *store.Store { return r.m.store })
+	if st == nil {
+		r.t.Fatal("the window has no store open")
+	}
+	items, _, err := st.List(store.Query{})
+	if err != nil {
+		r.t.Fatalf("store.List: %v", err)
+	}
+	for _, it := range items {
+		if it.Subject == subject {
+			return it.ID
+		}
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "mail", file))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	d, err := st.Create()
+	if err != nil {
+		r.t.Fatalf("store.Create: %v", err)
+	}
+	if _, err := d.Write(b); err != nil {
+		r.t.Fatalf("Delivery.Write: %v", err)
+	}
+	sum, err := d.Commit(store.Record{MailFrom: "ci@build.example.test", Rcpts: []string{"you@letterbox.test"}})
+	if err != nil {
+		r.t.Fatalf("Delivery.Commit: %v", err)
+	}
+	return sum.ID
+}
+
 // seedMaildir makes a Maildir in dir holding every message in testdata/mail,
 // as another program delivering into it would.
 func seedMaildir(t *testing.T, dir string) {
@@ -448,5 +484,323 @@ func TestRealTabOrderCompose(t *testing.T) {
 	r.key("shift+Tab")
 	if got := r.focusName(); got != `tabs at "Text"` {
 		t.Errorf("Shift+Tab from the text body focused %s, want the Text/HTML tabs", got)
+	}
+}
+
+// menuPath opens the window's menu with Alt, walks to menu mi and item ii with
+// the arrow keys and activates it with Enter: the keyboard route to every
+// menu item.
+func (r *realWin) menuPath(mi, ii int) {
+	r.t.Helper()
+	keys := []string{"alt"}
+	for range mi {
+		keys = append(keys, "Right")
+	}
+	for range ii + 1 {
+		keys = append(keys, "Down")
+	}
+	keys = append(keys, "Return")
+	r.key(keys...)
+}
+
+// TestRealMenuByKeyboard activates every menu item through the keyboard
+// (Alt, arrows, Enter) and checks what each did.
+func TestRealMenuByKeyboard(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	menu := uiValue(func() *fyne.MainMenu { return r.m.window.MainMenu() })
+	for mi, m := range menu.Items {
+		ii := 0
+		for _, it := range m.Items {
+			if it.IsSeparator {
+				continue
+			}
+			label := m.Label + " > " + it.Label
+			before := r.quits
+			onUI(func() { r.m.window.Canvas().Unfocus() })
+			r.menuPath(mi, ii)
+			ii++
+			switch it.Label {
+			case "Attach file…", "Settings…":
+				r.waitFor(label+" opens a dialog", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+			case "Quit":
+				r.waitFor(label+" quits", func() bool { return r.quits == before+1 })
+			case "Inbox", "Search":
+				r.waitFor(label+" shows the Inbox", func() bool { return r.m.tabs.Selected() == r.m.inboxTab })
+			case "Compose", "New message":
+				r.waitFor(label+" shows Compose", func() bool { return r.m.tabs.Selected() == r.m.composeTab })
+			case "Local server on/off":
+				r.waitFor(label+" starts the local server", func() bool { return r.m.sw.Running() })
+				r.menuPath(mi, ii-1)
+				r.waitFor(label+" stops the local server", func() bool { return !r.m.sw.Running() && !r.m.sw.busy })
+			}
+			r.closeOverlays(label)
+		}
+	}
+}
+
+// TestRealShortcuts presses each menu shortcut with real keys.
+func TestRealShortcuts(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	steps := []struct {
+		keys string
+		what string
+		ok   func() bool
+	}{
+		{"alt+2", "Alt+2 shows the Inbox", func() bool { return r.m.tabs.Selected() == r.m.inboxTab }},
+		{"alt+1", "Alt+1 shows Compose", func() bool { return r.m.tabs.Selected() == r.m.composeTab }},
+		{"ctrl+f", "Ctrl+F focuses the Inbox search", func() bool {
+			return r.m.tabs.Selected() == r.m.inboxTab && r.m.window.Canvas().Focused() == fyne.Focusable(r.m.inbox.search)
+		}},
+		{"ctrl+n", "Ctrl+N shows Compose with the focus in To", func() bool {
+			return r.m.tabs.Selected() == r.m.composeTab && r.m.window.Canvas().Focused() == fyne.Focusable(r.m.compose.to.entry)
+		}},
+		{"ctrl+comma", "Ctrl+, opens Settings", func() bool { return r.m.window.Canvas().Overlays().Top() != nil }},
+		{"Escape", "Escape closes Settings", func() bool { return r.m.window.Canvas().Overlays().Top() == nil }},
+		{"ctrl+l", "Ctrl+L starts the local server", func() bool { return r.m.sw.Running() }},
+		{"ctrl+l", "Ctrl+L stops the local server", func() bool { return !r.m.sw.Running() && !r.m.sw.busy }},
+		{"ctrl+q", "Ctrl+Q quits", func() bool { return r.quits == 1 }},
+	}
+	for _, s := range steps {
+		r.key(s.keys)
+		r.waitFor(s.what, s.ok)
+	}
+}
+
+// TestRealSendByKeyboard writes and sends a message to the local server with
+// the keyboard alone, and checks that Compose is cleared and that the window
+// kept its size.
+func TestRealSendByKeyboard(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	size := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() })
+	r.key("ctrl+l")
+	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() && r.m.compose.server.Selected == localTarget })
+	onUI(func() { r.m.window.Canvas().Focus(r.m.compose.from.entry) })
+	r.typeText("me@letterbox.test")
+	r.key("Tab")
+	r.typeText("you@letterbox.test")
+	r.key("Tab", "Tab", "Tab")
+	r.typeText("Sent by keyboard")
+	r.key("Tab", "Tab")
+	if got := r.focusName(); got != `body "Message text"` {
+		t.Fatalf("two Tabs after Subject focused %s, want the text body", got)
+	}
+	r.typeText("Hello from the keyboard.")
+	r.key("ctrl+Return")
+	r.waitFor("the message is sent and Compose cleared", func() bool {
+		return !r.m.compose.Sending() && r.m.compose.subject.Text == "" && r.m.compose.body.Text == ""
+	})
+	if got := r.m.inbox; got == nil {
+		t.Fatal("no inbox")
+	}
+	r.waitFor("the message is in the store", func() bool {
+		items, _, _ := r.m.store.List(store.Query{Search: "Sent by keyboard"})
+		return len(items) == 1
+	})
+	// Ctrl+Enter again must not send anything.
+	r.key("ctrl+Return")
+	r.settle()
+	if items, _, _ := r.m.store.List(store.Query{Search: "Sent by keyboard"}); len(items) != 1 {
+		t.Errorf("after a second Ctrl+Enter the store holds %d copies, want 1", len(items))
+	}
+	if after := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() }); after != size {
+		t.Errorf("the window resized itself from %v to %v during a send", size, after)
+	}
+	if overlay := r.overlay(); overlay != nil {
+		t.Errorf("a dialog (%T) opened after a send; the result belongs in Compose", overlay)
+	}
+}
+
+// reset brings the window back to a known screen between steps of a walk:
+// no dialog, no focus, the given tab.
+func (r *realWin) reset(tab string) {
+	r.t.Helper()
+	r.closeOverlays("reset")
+	onUI(func() {
+		r.m.window.Canvas().Unfocus()
+		if tab == "inbox" {
+			r.m.tabs.Select(r.m.inboxTab)
+		} else {
+			r.m.tabs.Select(r.m.composeTab)
+		}
+	})
+	r.settle()
+}
+
+// keyboardWalk presses Tab n times and then key, for every n up to the
+// number of stops on the screen, starting each time from start. Whatever a
+// key opens is closed with Escape; a panic ends the test binary.
+func (r *realWin) keyboardWalk(tab string, start func(), key string) int {
+	r.t.Helper()
+	r.reset(tab)
+	start()
+	stops := len(r.tabWalk(80))
+	for n := 1; n <= stops; n++ {
+		r.reset(tab)
+		start()
+		for range n {
+			r.key("Tab")
+		}
+		name := r.focusName()
+		r.key(key)
+		r.settle()
+		if !uiValue(func() bool { return r.m.window.Canvas().Size().Width > 0 }) {
+			r.t.Fatalf("the window is gone after Tab×%d (%s) then %s", n, name, key)
+		}
+	}
+	return stops
+}
+
+// TestRealKeyboardWalk is the keyboard walk of the issue: from Compose, from
+// the Inbox and from an opened message, Tab n times and then Space or Enter,
+// for every n. Nothing may crash, and every dialog so opened closes with
+// Escape.
+func TestRealKeyboardWalk(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	nothing := func() {}
+	openOne := func() {
+		id := r.ensureMessage("04-attachments.eml", "Two attachments")
+		onUI(func() { r.m.inbox.Select(id) })
+		r.waitFor("the message is shown", func() bool { return r.m.inbox.view.data != nil })
+		onUI(func() { r.m.window.Canvas().Unfocus() })
+	}
+	for _, key := range []string{"space", "Return"} {
+		n := r.keyboardWalk("compose", nothing, key)
+		t.Logf("Compose: %d stops, each followed by %s", n, key)
+		n = r.keyboardWalk("inbox", nothing, key)
+		t.Logf("Inbox: %d stops, each followed by %s", n, key)
+		n = r.keyboardWalk("inbox", openOne, key)
+		t.Logf("an opened message: %d stops, each followed by %s", n, key)
+	}
+}
+
+// responsive fails the test unless Fyne's goroutine runs a function within
+// 10 s: a hang is as bad as a crash.
+func (r *realWin) responsive(what string) {
+	r.t.Helper()
+	done := make(chan struct{})
+	go fyne.Do(func() { close(done) })
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		r.t.Fatalf("the window stopped answering (%s)", what)
+	}
+}
+
+// TestRealRandomInput is a seeded random-input run on the real window:
+// clicks, double clicks, right clicks, scrolls, keys, shortcuts and typed
+// text, over an inbox of varied mail with the local server on. It runs for
+// LETTERBOX_MONKEY (a duration, default 45s; make test uses the default) with
+// the seed LETTERBOX_MONKEY_SEED (default: the time), which it logs so that a
+// failure can be replayed. Nothing may crash or hang.
+func TestRealRandomInput(t *testing.T) {
+	dur := 45 * time.Second
+	if v := os.Getenv("LETTERBOX_MONKEY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("LETTERBOX_MONKEY=%q: %v", v, err)
+		}
+		dur = d
+	}
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("LETTERBOX_MONKEY_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("LETTERBOX_MONKEY_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	t.Logf("random input for %s with LETTERBOX_MONKEY_SEED=%d", dur, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+
+	r := openReal(t, 1100, 720)
+	r.key("ctrl+l")
+	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
+	keys := []string{"Tab", "Tab", "shift+Tab", "Return", "space", "Escape", "Escape", "Up", "Down", "Left", "Right",
+		"Delete", "BackSpace", "Home", "End", "Next", "Prior", "ctrl+n", "ctrl+Return", "alt+1", "alt+2",
+		"ctrl+f", "ctrl+l", "ctrl+a", "ctrl+c", "ctrl+v", "ctrl+z", "ctrl+q", "ctrl+comma", "alt", "ctrl+u", "shift+Down"}
+	words := []string{"you@letterbox.test", "a@b", "Hello", "x", ",", " ", "Grüße", "<p>hi</p>", "25", "\t"}
+	events := 0
+	for deadline := time.Now().Add(dur); time.Now().Before(deadline); events++ {
+		size := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() })
+		x := strconv.Itoa(rng.IntN(max(int(size.Width), 1)))
+		y := strconv.Itoa(rng.IntN(max(int(size.Height), 1)))
+		r.xdo("windowfocus", "--sync", r.xid)
+		switch k := rng.IntN(12); {
+		case k < 4:
+			r.xdo("mousemove", "--window", r.xid, x, y, "click", "1")
+		case k == 4:
+			r.xdo("mousemove", "--window", r.xid, x, y, "click", "--repeat", "2", "1")
+		case k == 5:
+			r.xdo("mousemove", "--window", r.xid, x, y, "click", "3")
+		case k == 6:
+			r.xdo("mousemove", "--window", r.xid, x, y, "click", "--repeat", "3", strconv.Itoa(4+rng.IntN(2)))
+		case k < 10:
+			r.xdo("key", "--clearmodifiers", keys[rng.IntN(len(keys))])
+		default:
+			r.xdo("type", "--delay", "5", words[rng.IntN(len(words))])
+		}
+		r.settle()
+		if events%25 == 0 {
+			r.responsive(fmt.Sprintf("after %d random events", events))
+			r.ensureMessage("04-attachments.eml", "Two attachments")
+		}
+	}
+	r.responsive("at the end")
+	t.Logf("%d random events, no crash, no hang", events)
+}
+
+// TestRealLayout opens the window at 800×600 and at 1920×1080 and checks
+// that the controls are on screen and usable, and that nothing resizes the
+// window by itself.
+func TestRealLayout(t *testing.T) {
+	for _, sz := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1920, 1080)} {
+		t.Run(fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height), func(t *testing.T) {
+			r := openReal(t, sz.Width, sz.Height)
+			canvas := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() })
+			inside := func(what string, o fyne.CanvasObject, minW float32) {
+				t.Helper()
+				var pos fyne.Position
+				var size fyne.Size
+				var visible bool
+				onUI(func() {
+					pos = fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+					size, visible = o.Size(), o.Visible()
+				})
+				if !visible || pos.X < 0 || pos.Y < 0 || pos.X+size.Width > canvas.Width+1 || pos.Y+size.Height > canvas.Height+1 {
+					t.Errorf("%s at %v size %v is not fully inside the %v window", what, pos, size, canvas)
+				}
+				if size.Width < minW {
+					t.Errorf("%s is %.0f px wide, want at least %.0f", what, size.Width, minW)
+				}
+			}
+			onUI(func() { r.m.tabs.Select(r.m.composeTab) })
+			r.settle()
+			inside("Send", r.m.compose.sendBtn, 40)
+			inside("Subject", r.m.compose.subject, 120)
+			inside("the text body", r.m.compose.body, 120)
+			r.openMessage("Two attachments")
+			inside("the Inbox search field", r.m.inbox.search, 150)
+			inside("Reply", r.m.inbox.view.reply, 40)
+			inside("Delete all…", r.m.inbox.view.delAll, 40)
+			inside("Save all…", r.button("Save all…"), 40)
+			if after := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() }); after != canvas {
+				t.Errorf("the window resized itself from %v to %v", canvas, after)
+			}
+			shot(t, r, fmt.Sprintf("inbox-%.0fx%.0f", sz.Width, sz.Height))
+		})
+	}
+}
+
+// shot saves a picture of the screen to $REALWINDOW_SHOTS/NAME.png when that
+// folder is set: for people to look at, never compared.
+func shot(t *testing.T, r *realWin, name string) {
+	dir := os.Getenv("REALWINDOW_SHOTS")
+	if dir == "" {
+		return
+	}
+	r.settle()
+	out := filepath.Join(dir, name+".png")
+	if b, err := exec.Command("import", "-window", r.xid, out).CombinedOutput(); err != nil {
+		t.Logf("screenshot %s: %v: %s", out, err, b)
 	}
 }
