@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"letterbox/smtpcore"
 	"letterbox/server/store"
+	"letterbox/smtpcore"
 )
 
 func TestMessageTranscriptColoursReplies(t *testing.T) {

@@ -45,7 +45,8 @@ type Transcript struct {
 	link     *widget.Button
 	copyLine *widget.Button
 	count    *widget.Label
-	head     *fyne.Container
+	head     *fyne.Container // title, count and actions
+	actions  *fyne.Container
 	empty    *widget.Label
 	window   fyne.Window
 }
@@ -76,14 +77,14 @@ func (t *Transcript) Build() fyne.CanvasObject {
 	}
 	t.view.OnCopyAll = t.onCopyAll
 	title := widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	actions := container.NewHBox(
+	t.actions = container.NewHBox(
 		t.link,
 		t.copyLine,
 		widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), t.onCopyAll),
 		widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), t.onSave),
 		widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.Clear),
 	)
-	t.head = container.NewBorder(nil, nil, container.NewHBox(title, t.count), actions)
+	t.head = newTranscriptHead(title, t.count, t.actions)
 	t.empty = widget.NewLabel("The SMTP conversation shows here, line by line, when you send: " +
 		"-> what Letterbox sends, <- what the server replies, ~~ TLS, == notes, !! errors. " +
 		"Tap a line to select it; Ctrl+C or Copy line copies it.")
@@ -174,8 +175,9 @@ func lineCount(n int) string {
 	return fmt.Sprintf("%d lines", n)
 }
 
-// header returns the row with the title and the actions.
-func (t *Transcript) header() *fyne.Container { return t.head }
+// header returns the action buttons (the header row holds them in a
+// sideways scroller).
+func (t *Transcript) header() *fyne.Container { return t.actions }
 
 // Lines returns the number of lines shown. Fyne goroutine.
 func (t *Transcript) Lines() int { return len(t.view.lines) }

@@ -132,7 +132,6 @@ func TestFormatElapsed(t *testing.T) {
 	}
 }
 
-
 // transcriptDrawn returns what is drawn for line id: the rows of its text
 // column top to bottom (the latency left out), and the x of its time.
 func transcriptDrawn(t *testing.T, v *transcriptView, id int) (rows []*canvas.Text, timeX float32) {
@@ -363,4 +362,55 @@ func FuzzTranscriptWrap(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkTranscriptAppendAtCap is a send filling a full transcript: each
+// op appends 20 lines (one in ten long enough to wrap) while the oldest are
+// dropped, then re-wraps everything as a divider drag would.
+func BenchmarkTranscriptAppendAtCap(b *testing.B) {
+	test.NewTempApp(b)
+	tr := NewTranscript(nil)
+	w := test.NewTempWindow(b, tr.Build())
+	w.Resize(fyne.NewSize(600, 400))
+	long := "550 5.7.1 " + strings.Repeat("rejected by policy ", 15)
+	ev := func(i int) smtpcore.Event {
+		if i%10 == 0 {
+			return smtpcore.Event{Dir: smtpcore.DirServer, Text: long}
+		}
+		return smtpcore.Event{Dir: smtpcore.DirClient, Text: fmt.Sprintf("RCPT TO:<u%d@example.org>", i)}
+	}
+	for i := range DefaultTranscriptLines {
+		tr.Append(ev(i))
+	}
+	b.Run("append", func(b *testing.B) {
+		for i := range b.N {
+			for j := range 20 {
+				tr.Append(ev(i*20 + j))
+			}
+		}
+	})
+	b.Run("resize", func(b *testing.B) {
+		for i := range b.N {
+			w.Resize(fyne.NewSize(float32(500+i%2*100), 400))
+		}
+	})
+}
+
+func TestTranscriptHeaderMinSizeIsFixed(t *testing.T) {
+	tr, _ := newTestTranscript(t)
+	before := tr.head.MinSize()
+	tr.OnShowMessage = func(string) {}
+	tr.SetMessageLink("1A2B3C")
+	for i := range 1234 {
+		tr.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: fmt.Sprintf("line %d", i)})
+	}
+	if got := tr.head.MinSize(); got != before {
+		t.Errorf("header MinSize went from %v to %v with a count and Show in Inbox, want it unchanged", before, got)
+	}
+	if before.Width > 250 {
+		t.Errorf("header MinSize %v, want it narrow (the buttons scroll sideways when the pane is)", before)
+	}
+	if b := findButton(tr.header(), "Copy all"); b == nil || b.Size().Width < b.MinSize().Width {
+		t.Errorf("Copy all button %v at 600 px, want it shown whole", b)
+	}
 }
