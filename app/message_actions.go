@@ -231,8 +231,8 @@ func (v *MessageView) onSaveEML() {
 		})
 	}, v.Window)
 	dlg.SetFileName(messageEMLName(d))
-	dlg.Resize(messageDialogSize(v.Window))
 	dlg.Show()
+	dlg.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
 }
 
 // deleteShown deletes the shown message from the store.

@@ -213,8 +213,8 @@ func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 		})
 	}, v.Window)
 	d.SetFileName(messageAttachmentName(p))
-	d.Resize(messageDialogSize(v.Window))
 	d.Show()
+	d.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
 }
 
 // onSaveAll asks for a folder and saves every attachment into it.
@@ -243,8 +243,8 @@ func (v *MessageView) onSaveAll(id string, atts []msg.Part) {
 			}
 		})
 	}, v.Window)
-	d.Resize(messageDialogSize(v.Window))
 	d.Show()
+	d.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
 }
 
 // onOpenAttachment extracts the part into the private folder and asks the

@@ -54,7 +54,7 @@ func TestMain(m *testing.M) {
 	realApp.NewWindow("keeper")
 	code := 1
 	go func() {
-		defer realApp.Quit()
+		defer fyne.Do(realApp.Quit)
 		code = m.Run()
 	}()
 	realApp.Run()
@@ -272,8 +272,9 @@ func (r *realWin) dismissWithEscape(what string) {
 	if top == nil {
 		r.t.Fatalf("%s: no dialog to dismiss", what)
 	}
+	focus := r.focusName()
 	r.key("Escape")
-	r.waitFor(what+": Escape closes the dialog", func() bool {
+	r.waitFor(what+": Escape closes the dialog (focus was on "+focus+")", func() bool {
 		return r.m.window.Canvas().Overlays().Top() != top
 	})
 }
