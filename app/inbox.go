@@ -76,6 +76,7 @@ type Inbox struct {
 	empty              *inboxEmpty
 	serverAddr         string // where the local server listens, "" when off
 	storeTotal         int    // messages in the store, for Delete all
+	applied            int    // batches of store events applied (tests)
 
 	unread      int
 	foreground  bool

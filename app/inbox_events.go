@@ -148,6 +148,7 @@ func (in *Inbox) applyEvents(b inboxBatch) {
 	if in.cancelWatch == nil {
 		return // closed meanwhile
 	}
+	in.applied++
 	in.setUnread(b.unread)
 	in.setStoreTotal(b.total)
 	if b.mailboxes != nil {
