@@ -201,8 +201,7 @@ func (a *attachmentList) pick(w fyne.Window) {
 			d.SetLocation(l)
 		}
 	}
-	d.Show()
-	d.Resize(dialogSize(w)) // a FileDialog can only be resized once shown
+	showFileDialog(d, w)
 }
 
 // dialogSize is a comfortable size for a file dialog in w: most of the window.

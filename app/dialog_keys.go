@@ -2,6 +2,7 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -85,4 +86,15 @@ func walkObjects(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 			walkObjects(k, f)
 		}
 	}
+}
+
+// showFileDialog shows d over most of w. A FileDialog can only be resized
+// once shown: Resize before Show dereferences its missing window (a crash on
+// the real driver). The file name field is left unfocused, so that Escape
+// (which a focused Entry swallows) and Enter reach the window and dialogKey:
+// Enter saves under the proposed name, Escape cancels; Tab reaches the field.
+func showFileDialog(d *dialog.FileDialog, w fyne.Window) {
+	d.Show()
+	d.Resize(dialogSize(w))
+	w.Canvas().Unfocus()
 }

@@ -42,7 +42,7 @@ type MessageView struct {
 	empty, problem                       *widget.Label
 	content                              *fyne.Container
 	summary, attachBox, htmlBar          *fyne.Container
-	attachRow                            fyne.CanvasObject
+	attachRow                            *container.Scroll
 	tabs                                 *container.AppTabs
 	textNote, htmlNote                   *widget.Label
 	text, html                           *messageBody
@@ -70,8 +70,8 @@ func (v *MessageView) Build() fyne.CanvasObject {
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Hide()
 	v.summary = container.New(messageFormLayout{})
-	v.attachBox = container.NewHBox()
-	v.attachRow = container.NewHScroll(v.attachBox)
+	v.attachBox = container.NewVBox()
+	v.attachRow = container.NewVScroll(v.attachBox)
 	v.attachRow.Hide()
 	v.buildTabs()
 	top := container.NewVBox(v.summary, v.problem, v.attachRow)

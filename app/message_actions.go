@@ -231,8 +231,7 @@ func (v *MessageView) onSaveEML() {
 		})
 	}, v.Window)
 	dlg.SetFileName(messageEMLName(d))
-	dlg.Show()
-	dlg.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
+	showFileDialog(dlg, v.Window)
 }
 
 // deleteShown deletes the shown message from the store.

@@ -157,7 +157,13 @@ func messageExtract(st InboxStore, id, path string, w io.Writer) error {
 	return msg.ExtractPart(rc, path, messageErrWriter{w})
 }
 
-// fillAttachments lists the attachments with Save As and Open.
+// messageAttachRows is how many attachment rows show before the list scrolls.
+const messageAttachRows = 3
+
+// fillAttachments lists the attachments one per row, each with Save As and
+// Open, under a header with their count and Save all…. The list shows up to
+// messageAttachRows rows and scrolls past that, so every attachment and
+// every button is within reach at any window width.
 func (v *MessageView) fillAttachments(d *messageData) {
 	atts := d.view.Attachments
 	v.attachBox.Objects = nil
@@ -166,26 +172,47 @@ func (v *MessageView) fillAttachments(d *messageData) {
 		v.attachBox.Refresh()
 		return
 	}
+	var total int64
+	for _, p := range atts {
+		total += p.Size
+	}
+	count := widget.NewLabel(fmt.Sprintf("%d attachments, %s", len(atts), smtpcore.FormatSize(total)))
+	if len(atts) == 1 {
+		count.SetText("1 attachment")
+	}
+	count.Importance = widget.LowImportance
+	var saveAll fyne.CanvasObject
+	if len(atts) > 1 {
+		saveAll = widget.NewButtonWithIcon("Save all…", theme.FolderOpenIcon(), func() { v.onSaveAll(d.id, atts) })
+	}
+	v.attachBox.Add(newBorder(nil, nil, count, saveAll))
+	var rowH float32
 	for i, p := range atts {
 		if i == messageMaxCards {
 			v.attachBox.Add(widget.NewLabel(fmt.Sprintf("and %d more (see MIME parts)", len(atts)-i)))
 			break
 		}
-		v.attachBox.Add(v.attachmentCard(d.id, p))
+		card := v.attachmentCard(d.id, p)
+		rowH = card.MinSize().Height
+		v.attachBox.Add(card)
 	}
-	if len(atts) > 1 {
-		v.attachBox.Add(widget.NewButtonWithIcon("Save all…", theme.FolderOpenIcon(), func() { v.onSaveAll(d.id, atts) }))
-	}
+	pad := theme.Padding()
+	rows := min(len(atts), messageAttachRows)
+	v.attachRow.SetMinSize(fyne.NewSize(0, v.attachBox.Objects[0].MinSize().Height+float32(rows)*(rowH+pad)))
+	v.attachRow.ScrollToTop()
 	v.attachRow.Show()
 	v.attachBox.Refresh()
 }
 
+// attachmentCard is one attachment's row: its name, type and size (cut
+// with an ellipsis when the pane is narrow), Save As… and Open.
 func (v *MessageView) attachmentCard(id string, p msg.Part) fyne.CanvasObject {
 	name := messageAttachmentName(p)
 	label := widget.NewLabel(fmt.Sprintf("%s (%s, %s)", name, p.ContentType, smtpcore.FormatSize(p.Size)))
+	label.Truncation = fyne.TextTruncateEllipsis
 	save := widget.NewButtonWithIcon("Save As…", theme.DocumentSaveIcon(), func() { v.onSaveAttachment(id, p) })
 	open := widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { v.onOpenAttachment(id, p) })
-	return container.NewHBox(widget.NewIcon(theme.MailAttachmentIcon()), label, save, open)
+	return newBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), container.NewHBox(save, open), label)
 }
 
 // onSaveAttachment asks where to save and writes the decoded part there.
@@ -213,8 +240,7 @@ func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 		})
 	}, v.Window)
 	d.SetFileName(messageAttachmentName(p))
-	d.Show()
-	d.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
+	showFileDialog(d, v.Window)
 }
 
 // onSaveAll asks for a folder and saves every attachment into it.
@@ -243,8 +269,7 @@ func (v *MessageView) onSaveAll(id string, atts []msg.Part) {
 			}
 		})
 	}, v.Window)
-	d.Show()
-	d.Resize(messageDialogSize(v.Window)) // a FileDialog can only be resized once shown
+	showFileDialog(d, v.Window)
 }
 
 // onOpenAttachment extracts the part into the private folder and asks the
@@ -280,10 +305,4 @@ func messageOpenFile(path string) error {
 		return fmt.Errorf("this desktop has no program to open files (xdg-open is missing); the file is at %s: %w", path, err)
 	}
 	return err
-}
-
-// messageDialogSize is a roomy size for a file dialog that still fits in w.
-func messageDialogSize(w fyne.Window) fyne.Size {
-	c := w.Canvas().Size()
-	return fyne.NewSize(min(900, c.Width*0.9), min(620, c.Height*0.9))
 }

@@ -162,8 +162,7 @@ func (d *SettingsDialog) storeTab() fyne.CanvasObject {
 		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(d.dir.Text))); err == nil {
 			fd.SetLocation(l)
 		}
-		fd.Show()
-		fd.Resize(dialogSize(d.window)) // a FileDialog can only be resized once shown
+		showFileDialog(fd, d.window)
 	})
 	reset := newKeyButton(d.keys, "Default", nil, func() { d.dir.SetText(server.DefaultStoreDir()) })
 	help := widget.NewLabel("Received mail is kept here as a Maildir (tmp, new, cur), readable by mutt, " +

@@ -116,8 +116,7 @@ func (f *serverForm) chooseCredentials() {
 			fd.SetLocation(l)
 		}
 	}
-	fd.Show()
-	fd.Resize(dialogSize(f.window)) // a FileDialog can only be resized once shown
+	showFileDialog(fd, f.window)
 }
 
 // build lays the controls out in one column, in the order Tab visits them.

@@ -252,8 +252,7 @@ func (t *Transcript) onSave() {
 		}
 	}, t.window)
 	d.SetFileName("transcript-" + time.Now().Format("20060102-150405") + ".txt")
-	d.Show()
-	d.Resize(dialogSize(t.window)) // a FileDialog can only be resized once shown
+	showFileDialog(d, t.window)
 }
 
 // compactTheme tightens the transcript's rows: a log reads better dense. It

@@ -66,6 +66,16 @@ fi
 export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache
 export XDG_RUNTIME_DIR=$work/runtime
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" && mkdir -m 0700 "$XDG_RUNTIME_DIR"
+# The folders a file dialog offers as favourites, so that it finds them all.
+for d in Desktop Documents Downloads Music Pictures Videos; do mkdir -p "$HOME/$d"; done
+cat >"$XDG_CONFIG_HOME/user-dirs.dirs" <<'DIRS'
+XDG_DESKTOP_DIR="$HOME/Desktop"
+XDG_DOCUMENTS_DIR="$HOME/Documents"
+XDG_DOWNLOAD_DIR="$HOME/Downloads"
+XDG_MUSIC_DIR="$HOME/Music"
+XDG_PICTURES_DIR="$HOME/Pictures"
+XDG_VIDEOS_DIR="$HOME/Videos"
+DIRS
 export LANG=${LANG:-en_US.UTF-8}
 # The tests' clicks on "Open" must not start a desktop program.
 export BROWSER=true
