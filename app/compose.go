@@ -56,6 +56,7 @@ type Compose struct {
 	subject        *widget.Entry
 	body, html     *bodyEntry
 	bodies         *container.AppTabs
+	bodiesKeys     *keyTabs // the Text/HTML tab bar in the focus walk
 	attachments    *attachmentList
 	sendBtn        *widget.Button
 	cancelBtn      *widget.Button
@@ -149,7 +150,8 @@ func (c *Compose) Build() fyne.CanvasObject {
 	c.validate()
 	// Children in visual order, so Tab walks Server … Subject, the bodies,
 	// the attachments, Add file and Send.
-	root := newBorder(form, bottom, nil, nil, newKeyTabs(c.bodies))
+	c.bodiesKeys = newKeyTabs(c.bodies)
+	root := newBorder(form, bottom, nil, nil, c.bodiesKeys)
 	for _, f := range []*addressField{c.from, c.to, c.cc, c.bcc} {
 		f.relayout = func() { form.Refresh(); root.Refresh() }
 	}
@@ -164,7 +166,9 @@ func (c *Compose) tabFromText(back bool) {
 		return
 	}
 	if back {
-		cv.FocusPrevious() // the Text/HTML tab bar
+		// Fyne's reverse focus walk passes over a focusable parent, so the
+		// tab bar is focused by name.
+		cv.Focus(c.bodiesKeys)
 		return
 	}
 	c.bodies.SelectIndex(1)

@@ -157,11 +157,12 @@ func (in *Inbox) Build() fyne.CanvasObject {
 
 	// Children in visual order, so that Tab goes search, list, buttons
 	// (container.NewBorder puts the centre first).
-	top := container.NewBorder(nil, nil, nil, in.bodies, in.search)
-	footer := container.NewBorder(nil, nil, nil, container.NewHBox(in.markBtn, in.delSelBtn), in.status)
+	top := container.NewVBox(in.search, in.bodies)
+	footer := container.NewVBox(in.status, container.NewHBox(in.markBtn, in.delSelBtn))
 	middle := container.New(layout.NewBorderLayout(top, footer, nil, nil),
 		top, container.NewStack(in.list.widget, in.empty.box), footer)
-	right := container.NewHSplit(middle, viewObj)
+	// The list keeps room for its rows and a search field a person can use.
+	right := container.NewHSplit(withMinSize(fyne.NewSize(250, 200), middle), viewObj)
 	right.Offset = 0.42
 	split := container.NewHSplit(in.tree.widget, right)
 	split.Offset = 0.19

@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // newBorder is container.NewBorder with its children in visual order: top,
@@ -44,4 +46,117 @@ func (f fixedMin) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // withMinSize wraps o in a container whose minimum size is min.
 func withMinSize(min fyne.Size, o fyne.CanvasObject) *fyne.Container {
 	return container.New(fixedMin{min}, o)
+}
+
+// shrinkRow lays out a toolbar row of buttons (and spacers) left to right.
+// When the row is narrower than the buttons with their labels, the buttons
+// show their icons only, so a narrow pane keeps every action on screen
+// instead of pushing the window wider. Labels are measured once, when the
+// row is made.
+type shrinkRow struct {
+	labels       map[*widget.Button]string
+	full, narrow map[*widget.Button]float32 // min widths with and without label
+}
+
+// newShrinkRow makes a row of objs; buttons among them may lose their labels
+// when space is short, spacers take what is left over.
+func newShrinkRow(objs ...fyne.CanvasObject) *fyne.Container {
+	s := &shrinkRow{labels: map[*widget.Button]string{}, full: map[*widget.Button]float32{}, narrow: map[*widget.Button]float32{}}
+	for _, o := range objs {
+		b, ok := o.(*widget.Button)
+		if !ok || b.Icon == nil {
+			continue
+		}
+		s.labels[b] = b.Text
+		s.full[b] = b.MinSize().Width
+		b.Text = ""
+		b.Refresh()
+		s.narrow[b] = b.MinSize().Width
+		b.Text = s.labels[b]
+		b.Refresh()
+	}
+	return container.New(s, objs...)
+}
+
+func (s *shrinkRow) widths(objs []fyne.CanvasObject, compact bool) (total float32) {
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() || isSpacer(o) {
+			continue
+		}
+		n++
+		total += s.width(o, compact)
+	}
+	if n > 1 {
+		total += float32(n-1) * theme.Padding()
+	}
+	return total
+}
+
+func (s *shrinkRow) width(o fyne.CanvasObject, compact bool) float32 {
+	if b, ok := o.(*widget.Button); ok {
+		if w, ok := s.full[b]; ok {
+			if compact {
+				return s.narrow[b]
+			}
+			return w
+		}
+	}
+	return o.MinSize().Width
+}
+
+func isSpacer(o fyne.CanvasObject) bool {
+	sp, ok := o.(layout.SpacerObject)
+	return ok && sp.ExpandHorizontal()
+}
+
+// MinSize is the row with icons only.
+func (s *shrinkRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		if o.Visible() {
+			h = max(h, o.MinSize().Height)
+		}
+	}
+	return fyne.NewSize(s.widths(objs, true), h)
+}
+
+// Layout shows the labels when they fit and places the objects, sharing
+// the spare width among the spacers.
+func (s *shrinkRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	compact := s.widths(objs, false) > size.Width
+	spacers := 0
+	for b, label := range s.labels {
+		want := label
+		if compact {
+			want = ""
+		}
+		if b.Text != want {
+			b.Text = want
+			b.Refresh()
+		}
+	}
+	for _, o := range objs {
+		if o.Visible() && isSpacer(o) {
+			spacers++
+		}
+	}
+	spare := max(size.Width-s.widths(objs, compact), 0)
+	x := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		if isSpacer(o) {
+			w := spare / float32(spacers)
+			o.Move(fyne.NewPos(x, 0))
+			o.Resize(fyne.NewSize(w, size.Height))
+			x += w
+			continue
+		}
+		w := s.width(o, compact)
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + theme.Padding()
+	}
 }

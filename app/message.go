@@ -87,7 +87,7 @@ func (v *MessageView) buildToolbar() {
 	v.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), v.deleteShown)
 	v.delAll = widget.NewButtonWithIcon("Delete all…", theme.DeleteIcon(), v.onDeleteAll)
 	v.delAll.Importance = widget.DangerImportance
-	v.toolbar = container.NewHBox(v.reply, v.forward, v.saveEML, v.del, layout.NewSpacer(), v.delAll)
+	v.toolbar = newShrinkRow(v.reply, v.forward, v.saveEML, v.del, layout.NewSpacer(), v.delAll)
 	v.setActions(false)
 }
 
@@ -114,7 +114,9 @@ func (v *MessageView) buildTabs() {
 	v.session = widget.NewRichText()
 	v.session.Wrapping = fyne.TextWrapBreak
 	v.sessionInfo = container.New(messageFormLayout{})
-	v.htmlBar = container.NewHBox(v.openHTML, widget.NewLabel("a sanitised copy: no scripts, no remote content"))
+	sanitised := widget.NewLabel("a sanitised copy: no scripts, no remote content")
+	sanitised.Truncation = fyne.TextTruncateEllipsis
+	v.htmlBar = newBorder(nil, nil, v.openHTML, nil, sanitised)
 	htmlTop := container.NewVBox(v.htmlBar, v.htmlNote)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, v.text.obj)),

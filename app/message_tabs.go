@@ -112,8 +112,9 @@ func (v *MessageView) fillRaw(d *messageData) {
 func (v *MessageView) fillSession(d *messageData) {
 	rec := d.rec
 	if rec == nil {
-		v.sessionInfo.Objects = []fyne.CanvasObject{widget.NewLabel(""),
-			widget.NewLabel("No session record: this message was put in the Maildir by another program.")}
+		note := widget.NewLabel("No session record: this message was put in the Maildir by another program.")
+		note.Wrapping = fyne.TextWrapWord
+		v.sessionInfo.Objects = []fyne.CanvasObject{widget.NewLabel(""), note}
 		v.sessionInfo.Refresh()
 		v.session.Segments = nil
 		v.session.Refresh()

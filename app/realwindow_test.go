@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -158,14 +159,13 @@ func (r *realWin) settle() {
 	}
 }
 
-// key presses each key (xdotool names: Tab, shift+Tab, ctrl+Return, Escape).
+// key presses the keys in turn (xdotool names: Tab, shift+Tab, ctrl+Return,
+// Escape) and lets the window take them in.
 func (r *realWin) key(keys ...string) {
 	r.t.Helper()
 	r.xdo("windowfocus", "--sync", r.xid)
-	for _, k := range keys {
-		r.xdo("key", "--clearmodifiers", k)
-		r.settle()
-	}
+	r.xdo(append([]string{"key", "--clearmodifiers", "--delay", "20"}, keys...)...)
+	r.settle()
 }
 
 // typeText types s as keystrokes into the focused widget.
@@ -398,10 +398,16 @@ func describe(f fyne.Focusable) string {
 	case nil:
 		return "nothing"
 	case *widget.Button:
+		if x.Text == "" {
+			return "button " + strconv.Quote(x.Icon.Name())
+		}
 		return "button " + strconv.Quote(x.Text)
 	case *widget.Check:
 		return "check " + strconv.Quote(x.Text)
 	case *widget.Select:
+		if x.Selected != "" {
+			return "select " + strconv.Quote(x.Selected)
+		}
 		return "select " + strconv.Quote(x.PlaceHolder)
 	case *widget.Entry:
 		return "entry " + strconv.Quote(x.PlaceHolder)
@@ -466,11 +472,19 @@ func wantInOrder(t *testing.T, what string, got, want []string) {
 // Shift+Tab walks back.
 func TestRealTabOrderCompose(t *testing.T) {
 	r := openReal(t, 1100, 720)
-	onUI(func() { r.m.tabs.Select(r.m.composeTab); r.m.window.Canvas().Unfocus() })
+	r.key("ctrl+l")
+	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
+	onUI(func() {
+		r.m.compose.from.SetText("me@letterbox.test")
+		r.m.compose.to.SetText("you@letterbox.test")
+		r.m.tabs.Select(r.m.composeTab)
+		r.m.window.Canvas().Unfocus()
+	})
+	r.waitFor("Send is enabled", r.m.compose.CanSend)
 	got := r.tabWalk(60)
 	wantInOrder(t, "Compose", got, []string{
 		`check "Local server"`, `tabs at "Compose"`,
-		`select "Switch on the local server or add a server"`,
+		`select "This computer (Letterbox)"`,
 		`entry "you@example.org"`, `entry "name@example.org, another@example.org"`, `entry ""`, `entry ""`,
 		`entry "Subject"`, `tabs at "Text"`, `body "Message text"`,
 		`body "<p>Optional HTML version, sent as multipart/alternative with the text</p>"`,
@@ -638,9 +652,11 @@ func (r *realWin) keyboardWalk(tab string, start func(), key string) int {
 	for n := 1; n <= stops; n++ {
 		r.reset(tab)
 		start()
-		for range n {
-			r.key("Tab")
+		tabs := make([]string, n)
+		for i := range tabs {
+			tabs[i] = "Tab"
 		}
+		r.key(tabs...)
 		name := r.focusName()
 		r.key(key)
 		r.settle()
@@ -779,13 +795,23 @@ func TestRealLayout(t *testing.T) {
 			inside("Send", r.m.compose.sendBtn, 40)
 			inside("Subject", r.m.compose.subject, 120)
 			inside("the text body", r.m.compose.body, 120)
+			shot(t, r, fmt.Sprintf("compose-%.0fx%.0f", sz.Width, sz.Height))
 			r.openMessage("Two attachments")
 			inside("the Inbox search field", r.m.inbox.search, 150)
-			inside("Reply", r.m.inbox.view.reply, 40)
-			inside("Delete all…", r.m.inbox.view.delAll, 40)
+			inside("Reply", r.m.inbox.view.reply, 30) // icons only when the pane is narrow
+			inside("Delete all…", r.m.inbox.view.delAll, 30)
 			inside("Save all…", r.button("Save all…"), 40)
 			if after := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() }); after != canvas {
-				t.Errorf("the window resized itself from %v to %v", canvas, after)
+				t.Errorf("the window resized itself from %v to %v; wide objects:%s", canvas, after,
+					uiValue(func() string {
+						out := wide(r.m.window.Canvas().Content(), 300)
+						for _, it := range r.m.inbox.view.tabs.Items {
+							it.Content.Show()
+							out += fmt.Sprintf("\n  tab %q:%s", it.Text, wide(it.Content, 300))
+							it.Content.Hide()
+						}
+						return out
+					}))
 			}
 			shot(t, r, fmt.Sprintf("inbox-%.0fx%.0f", sz.Width, sz.Height))
 		})
@@ -804,4 +830,39 @@ func shot(t *testing.T, r *realWin, name string) {
 	if b, err := exec.Command("import", "-window", r.xid, out).CombinedOutput(); err != nil {
 		t.Logf("screenshot %s: %v: %s", out, err, b)
 	}
+}
+
+// wide lists the objects under root whose minimum width passes limit,
+// indented by depth, for a failure message that says what holds the window
+// open.
+func wide(root fyne.CanvasObject, limit float32) string {
+	var b strings.Builder
+	var dump func(o fyne.CanvasObject, depth int)
+	dump = func(o fyne.CanvasObject, depth int) {
+		if o == nil || !o.Visible() || o.MinSize().Width <= limit {
+			return
+		}
+		label := ""
+		switch x := o.(type) {
+		case *widget.Label:
+			label = x.Text
+		case *widget.Button:
+			label = x.Text
+		case *canvas.Text:
+			label = x.Text
+		}
+		fmt.Fprintf(&b, "\n  %s%T %q min %.0f", strings.Repeat("  ", depth), o, label, o.MinSize().Width)
+		var kids []fyne.CanvasObject
+		switch x := o.(type) {
+		case *fyne.Container:
+			kids = x.Objects
+		case fyne.Widget:
+			kids = widgetChildren(x)
+		}
+		for _, k := range kids {
+			dump(k, depth+1)
+		}
+	}
+	dump(root, 0)
+	return b.String()
 }

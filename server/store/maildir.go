@@ -91,6 +91,12 @@ func withFlag(name string, flag byte) string {
 	return idFromName(name) + infoSep + string(b)
 }
 
+// withoutFlag returns the cur/ name of a message with flag taken off its
+// info ("ID:2,FS" less S is "ID:2,F").
+func withoutFlag(name string, flag byte) string {
+	return idFromName(name) + infoSep + strings.ReplaceAll(flagsOf(name), string(flag), "")
+}
+
 // unread reports whether a file in dir with this name has not been seen.
 func unread(dir, name string) bool {
 	return dir == dirNew || !strings.ContainsRune(flagsOf(name), 'S')

@@ -109,10 +109,17 @@ func (s *Store) locate(e *entry) (*entry, error) {
 	return n, nil
 }
 
-// MarkRead marks a message seen the Maildir way: the file moves to cur/ with
-// the S flag in its info (":2,S", keeping flags a reader already set).
-// Subscribers get Changed. Marking a seen message again does nothing.
-func (s *Store) MarkRead(id string) error {
+// MarkRead marks a message seen: it moves to cur/ with the S flag (Maildir's
+// "seen"), keeping its other flags. Subscribers get Changed.
+func (s *Store) MarkRead(id string) error { return s.setSeen(id, true) }
+
+// MarkUnread takes the S flag off a message (it stays in cur/, where a
+// Maildir reader sees it as not yet read), keeping its other flags.
+// Subscribers get Changed.
+func (s *Store) MarkUnread(id string) error { return s.setSeen(id, false) }
+
+// setSeen renames the message's file so that its S flag is seen.
+func (s *Store) setSeen(id string, seen bool) error {
 	e, err := s.lookup(id)
 	if err != nil {
 		return err
@@ -120,17 +127,20 @@ func (s *Store) MarkRead(id string) error {
 	if e, err = s.locate(e); err != nil {
 		return err
 	}
-	if !e.sum.Unread {
-		return nil
+	if e.sum.Unread != seen {
+		return nil // already as asked
 	}
-	name := withFlag(e.name, 'S')
+	name, verb := withFlag(e.name, 'S'), "read"
+	if !seen {
+		name, verb = withoutFlag(e.name, 'S'), "unread"
+	}
 	from := filepath.Join(s.dir, e.dir, e.name)
 	if err := os.Rename(from, filepath.Join(s.dir, dirCur, name)); err != nil {
-		// Another MarkRead (or a mail reader) may have moved it first.
-		if now, lerr := s.locate(e); lerr == nil && !now.sum.Unread {
+		// Another call (or a mail reader) may have moved it first.
+		if now, lerr := s.locate(e); lerr == nil && now.sum.Unread != seen {
 			return nil
 		}
-		return fmt.Errorf("store: mark %s read: %w", id, err)
+		return fmt.Errorf("store: mark %s %s: %w", id, verb, err)
 	}
 	n := e.moved(dirCur, name)
 	s.mu.Lock()

@@ -88,6 +88,56 @@ func TestMarkReadMovesToCur(t *testing.T) {
 	}
 }
 
+func TestMarkUnreadKeepsOtherFlags(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	sum := deliver(t, s, sampleMsg, Record{})
+	if err := s.MarkRead(sum.ID); err != nil {
+		t.Fatalf("MarkRead(%q) error: %v", sum.ID, err)
+	}
+	// A mail reader flags it as well (Dovecot's \Flagged is F).
+	if err := os.Rename(filepath.Join(dir, "cur", sum.ID+":2,S"), filepath.Join(dir, "cur", sum.ID+":2,FS")); err != nil {
+		t.Fatal(err)
+	}
+	events, cancel := s.Subscribe(10)
+	defer cancel()
+	if err := s.MarkUnread(sum.ID); err != nil {
+		t.Fatalf("MarkUnread(%q) error: %v", sum.ID, err)
+	}
+	if got, want := dirNames(t, filepath.Join(dir, "cur")), []string{sum.ID + ":2,F"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cur/ after MarkUnread = %q, want %q", got, want)
+	}
+	// The store first notices the reader's rename (Changed, still read),
+	// then publishes the unread state.
+	for ev := range events {
+		if ev.Kind != Changed {
+			t.Fatalf("event = %v, want changed", ev.Kind)
+		}
+		if ev.Summary.Unread {
+			break
+		}
+	}
+	if _, unread := s.Counts(); unread != 1 {
+		t.Errorf("Counts() unread = %d, want 1", unread)
+	}
+	if err := s.MarkUnread(sum.ID); err != nil {
+		t.Errorf("second MarkUnread error: %v", err)
+	}
+	if err := s.MarkRead(sum.ID); err != nil {
+		t.Fatalf("MarkRead after MarkUnread: %v", err)
+	}
+	if got, want := dirNames(t, filepath.Join(dir, "cur")), []string{sum.ID + ":2,FS"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("cur/ after MarkRead again = %q, want %q", got, want)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"A:2,FS", "A:2,F"}, {"A:2,S", "A:2,"}, {"A:2,RST", "A:2,RT"},
+	} {
+		if got := withoutFlag(tc.name, 'S'); got != tc.want {
+			t.Errorf("withoutFlag(%q, 'S') = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestDelete(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir)
