@@ -163,9 +163,9 @@ func (in *Inbox) Build() fyne.CanvasObject {
 		top, container.NewStack(in.list.widget, in.empty.box), footer)
 	// The list keeps room for its rows and a search field a person can use.
 	right := container.NewHSplit(withMinSize(fyne.NewSize(250, 200), middle), viewObj)
-	right.Offset = 0.42
+	right.Offset = 0.38
 	split := container.NewHSplit(in.tree.widget, right)
-	split.Offset = 0.19
+	split.Offset = 0.16
 
 	in.watchForeground()
 	events, cancel := in.st.Subscribe(256)
