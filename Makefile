@@ -16,7 +16,7 @@ FYNE_TOOLS_VERSION := v1.7.4
 export PATH := $(PATH):/usr/local/sbin:/usr/sbin:/sbin
 # Fyne reads the locale from LANG; scripts/deps.sh makes sure it exists.
 UI_ENV := LANG=en_US.UTF-8
-.PHONY: help deps build run serve test test-fast vet fuzz bench package screenshots clean
+.PHONY: help deps build run serve test test-fast test-window vet fuzz bench package screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,10 +39,14 @@ vet: ## go vet every package
 # vet runs with -race here so that it compiles the packages (Fyne's cgo above
 # all) exactly as the race-enabled tests do: the build cache serves both, and a
 # cold CI run compiles the module once instead of twice.
-test: deps ## vet, every test with the race detector, then each fuzz target briefly (the CI lane)
+test: deps ## vet, every test with the race detector, the real window under Xvfb, then each fuzz target briefly (the CI lane)
 	CGO_ENABLED=1 $(GO) vet -race ./...
 	$(UI_ENV) CGO_ENABLED=1 $(GO) test -race -timeout 20m ./...
+	$(UI_ENV) scripts/realwindow.sh
 	FUZZTIME=$(TEST_FUZZTIME) scripts/fuzz.sh
+
+test-window: deps ## only the real-window lane: the app on the GLFW driver under a private Xvfb, driven by xdotool
+	$(UI_ENV) scripts/realwindow.sh $(ARGS)
 
 test-fast: ## every test without cgo or Xvfb (build tag ci): the quick lane
 	CGO_ENABLED=0 $(GO) test -tags ci ./...
