@@ -1,6 +1,8 @@
 package app
 
 import (
+	"reflect"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -85,7 +87,25 @@ func walkObjects(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 		for _, k := range x.Objects {
 			walkObjects(k, f)
 		}
+	default:
+		walkObjects(overlayContent(o), f)
 	}
+}
+
+// overlayContent returns what an overlay shows: Fyne wraps each pop-up in an
+// overlay container of an internal package whose Content field (exported)
+// holds the pop-up. nil for anything else.
+func overlayContent(o fyne.CanvasObject) fyne.CanvasObject {
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	field := v.Elem().FieldByName("Content")
+	if !field.IsValid() || !field.CanInterface() {
+		return nil
+	}
+	c, _ := field.Interface().(fyne.CanvasObject)
+	return c
 }
 
 // showFileDialog shows d over most of w. A FileDialog can only be resized

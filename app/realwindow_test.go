@@ -75,16 +75,20 @@ func uiValue[T any](f func() T) T {
 // realWin is one main window on the real driver, over a store seeded with
 // varied mail.
 type realWin struct {
-	t     *testing.T
-	m     *mainWindow
-	dir   string
-	xid   string // the X window id, for xdotool
-	quits int    // File > Quit and Ctrl+Q, counted instead of quitting the test binary
+	t      testing.TB
+	m      *mainWindow
+	dir    string
+	xid    string // the X window id, for xdotool
+	quits  int    // File > Quit and Ctrl+Q, counted instead of quitting the test binary
+	closed bool   // close ran
 }
 
 // openReal shows a main window of size w×h over a new store holding the
 // corpus in testdata/mail.
-func openReal(t *testing.T, w, h float32) *realWin {
+func openReal(t *testing.T, w, h float32) *realWin { return openRealB(t, w, h) }
+
+// openRealB is openReal for tests and benchmarks alike.
+func openRealB(t testing.TB, w, h float32) *realWin {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "mail")
 	seedMaildir(t, dir)
@@ -92,7 +96,7 @@ func openReal(t *testing.T, w, h float32) *realWin {
 }
 
 // openRealOn shows a main window over the store in dir.
-func openRealOn(t *testing.T, dir string, w, h float32) *realWin {
+func openRealOn(t testing.TB, dir string, w, h float32) *realWin {
 	t.Helper()
 	r := &realWin{t: t, dir: dir}
 	onUI(func() {
@@ -113,6 +117,10 @@ func openRealOn(t *testing.T, dir string, w, h float32) *realWin {
 }
 
 func (r *realWin) close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
 	onUI(func() { r.m.window.Close() })
 	if err := r.m.shutdown(); err != nil {
 		r.t.Errorf("shutdown: %v", err)
@@ -345,7 +353,7 @@ func (r *realWin) ensureMessage(file, subject string) string {
 
 // seedMaildir makes a Maildir in dir holding every message in testdata/mail,
 // as another program delivering into it would.
-func seedMaildir(t *testing.T, dir string) {
+func seedMaildir(t testing.TB, dir string) {
 	t.Helper()
 	for _, sub := range []string{"tmp", "new", "cur"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
@@ -982,4 +990,94 @@ func TestRealClickEverything(t *testing.T) {
 			r.clickEverything(m.subject+", tab "+tab, show)
 		}
 	}
+}
+
+// TestRealRestoresState closes the window and opens it again over the same
+// preferences: size, divider, tab and the local server's on/off state come
+// back, and the message being written is restored from its draft file.
+func TestRealRestoresState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	seedMaildir(t, dir)
+	draft := filepath.Join(t.TempDir(), "draft.json")
+	r := openRealDraft(t, dir, draft, 1000, 700)
+	r.key("ctrl+l")
+	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
+	onUI(func() {
+		r.m.split.SetOffset(0.3)
+		r.m.window.Canvas().Focus(r.m.compose.subject)
+	})
+	r.typeText("Half written")
+	r.key("Tab", "Tab")
+	r.typeText("Dear reader,")
+	r.waitFor("the draft is on disk", func() bool {
+		b, err := os.ReadFile(draft)
+		return err == nil && strings.Contains(string(b), "Dear reader,")
+	})
+	onUI(func() { r.m.tabs.Select(r.m.inboxTab) })
+	r.close()
+
+	if !uiValue(func() bool { return (&Settings{prefs: realApp.Preferences()}).ServerWasOn() }) {
+		t.Error("the local server's on state was not remembered")
+	}
+	r2 := openRealDraft(t, dir, draft, 0, 0)
+	if got := uiValue(func() fyne.Size { return r2.m.window.Canvas().Size() }); got.Width < 999 || got.Width > 1001 || got.Height < 699 || got.Height > 701 {
+		t.Errorf("the window came back at %v, want 1000×700", got)
+	}
+	if got := uiValue(func() float64 { return r2.m.split.Offset }); got < 0.29 || got > 0.31 {
+		t.Errorf("the Compose/Transcript divider came back at %.2f, want 0.30", got)
+	}
+	if uiValue(func() bool { return r2.m.tabs.Selected() != r2.m.inboxTab }) {
+		t.Error("the window did not come back on the Inbox tab")
+	}
+	subject, body := uiValue(func() string { return r2.m.compose.subject.Text }), uiValue(func() string { return r2.m.compose.body.Text })
+	if subject != "Half written" || body != "Dear reader," {
+		t.Errorf("the draft came back as subject %q body %q, want \"Half written\" and \"Dear reader,\"", subject, body)
+	}
+}
+
+// openRealDraft is openRealOn with the draft kept in the file draft; a zero
+// size keeps the size the window restores by itself.
+func openRealDraft(t *testing.T, dir, draft string, w, h float32) *realWin {
+	t.Helper()
+	r := &realWin{t: t, dir: dir}
+	onUI(func() {
+		r.m = newMainWindow(realApp, Options{StoreDir: dir, Listen: "127.0.0.1:0"}, windowDeps{
+			notMaster: true, quit: func() { r.quits++ }, draftPath: draft,
+		})
+		if w > 0 {
+			r.m.window.Resize(fyne.NewSize(w, h))
+		}
+		r.m.window.Show()
+	})
+	t.Cleanup(r.close)
+	r.xid = r.findX()
+	r.settle()
+	return r
+}
+
+// TestRealReplyKeepsDraft writes a reply, then asks to forward another
+// message: Letterbox asks before replacing the unsent reply, Escape keeps it.
+func TestRealReplyKeepsDraft(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	r.openMessage("Plain text")
+	r.click(r.m.inbox.view.reply)
+	r.waitFor("Reply opens Compose with the reply", func() bool {
+		return r.m.tabs.Selected() == r.m.composeTab && r.m.compose.subject.Text == "Re: Plain text"
+	})
+	r.typeText("My answer.")
+	r.openMessage("Two attachments")
+	r.click(r.m.inbox.view.forward)
+	r.waitFor("Forward asks before replacing the reply", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+	r.key("Escape")
+	r.waitFor("Escape closes the question", func() bool { return r.m.window.Canvas().Overlays().Top() == nil })
+	if got := uiValue(func() string { return r.m.compose.subject.Text }); got != "Re: Plain text" {
+		t.Errorf("after Escape Compose holds %q, want the reply kept", got)
+	}
+	r.openMessage("Two attachments")
+	r.click(r.m.inbox.view.forward)
+	r.waitFor("Forward asks again", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+	r.key("Return")
+	r.waitFor("Enter replaces the reply with the forward", func() bool {
+		return r.m.window.Canvas().Overlays().Top() == nil && strings.HasPrefix(r.m.compose.subject.Text, "Fwd: ")
+	})
 }

@@ -131,7 +131,12 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	m.sw = NewServerSwitch(m.newServer, func() string { return m.settings.Listen() }, async)
 	m.sw.OnSettings = func() { m.openSettings(settingsTabServer) }
 	m.sw.OnSwitched = m.settings.RememberServerOn
-	m.sw.OnChange = func(bool) { m.compose.SetLocalServer(m.sw.Addr(), m.sw.Fingerprint()) }
+	m.sw.OnChange = func(bool) {
+		m.compose.SetLocalServer(m.sw.Addr(), m.sw.Fingerprint())
+		if m.inbox != nil {
+			m.inbox.SetServerAddr(m.sw.Addr())
+		}
+	}
 
 	// Compose scrolls when the window is too short for it, and the transcript
 	// asks for a fixed minimum: neither side's content can grow the window or
@@ -187,6 +192,9 @@ func (m *mainWindow) openStore(dir string) {
 	m.inbox.OnReply = m.loadDraft
 	m.inbox.OnForward = m.loadDraft
 	m.inboxTab.Content = m.inbox.Build()
+	if m.sw != nil {
+		m.inbox.SetServerAddr(m.sw.Addr())
+	}
 	m.tabs.Refresh()
 }
 
@@ -400,6 +408,12 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 	mail := fyne.NewMenu("Mailbox",
 		item("Search", fyne.KeyF, ctrl, m.find),
 		item("Delete message", fyne.KeyDelete, 0, m.deleteMessage),
+		item("Mark read/unread", fyne.KeyU, ctrl, func() {
+			if m.inbox != nil {
+				m.tabs.Select(m.inboxTab)
+				m.inbox.ToggleRead()
+			}
+		}),
 		fyne.NewMenuItemSeparator(),
 		item("Local server on/off", fyne.KeyL, ctrl, func() { m.sw.SetOn(!m.sw.Running()) }),
 	)

@@ -7,7 +7,8 @@
 # Outside CI, a machine without Xvfb or xdotool skips the lane with a message;
 # with CI=true it fails instead. Extra arguments go to `go test` (for example
 # -run TestRealKeyboardWalk -v). REALWINDOW_SIZE sets the screen (default
-# 1920x1080x24).
+# 1920x1080x24); REALWINDOW_RACE=0 runs without the race detector (for
+# benchmarks); REALWINDOW_SHOTS=DIR keeps the tests' screenshots there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,4 +81,8 @@ export LANG=${LANG:-en_US.UTF-8}
 # The tests' clicks on "Open" must not start a desktop program.
 export BROWSER=true
 
-CGO_ENABLED=1 go test -race -tags realwindow -timeout 15m -count=1 -run '^TestReal' ./app/ "$@"
+# The race detector is on for tests; benchmarks turn it off (REALWINDOW_RACE=0)
+# so that what they time is the app, not the detector.
+race=(-race)
+[[ ${REALWINDOW_RACE:-1} == 0 ]] && race=()
+CGO_ENABLED=1 go test "${race[@]}" -tags realwindow -timeout 15m -count=1 -run '^TestReal' ./app/ "$@"

@@ -152,28 +152,35 @@ frame_settled() {
 click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; }
 typed() { xdotool type --delay 15 "$1"; }
 
-# The shots. compose: the local server on, a message typed and sent, the
-# per-recipient result closed, so the transcript shows the whole conversation.
-# inbox: the list. message: the first message opened.
+# The shots, driven by the keyboard as a person without a mouse would.
+# compose: the local server on, a message written and sent with Ctrl+Enter,
+# so the transcript shows the whole conversation and Compose the result per
+# recipient. inbox: the list. message: the newest message opened.
 shot_env() {
 	case $1 in
 	compose) echo "LETTERBOX_TAB=compose LETTERBOX_SERVER=on LETTERBOX_PORT=$(free_port)" ;;
 	*) echo "LETTERBOX_TAB=inbox" ;;
 	esac
 }
+keys() { xdotool key --clearmodifiers --delay 60 "$@"; }
 drive() {
+	xdotool windowfocus --sync "$wid" 2>/dev/null || true
 	case $1 in
 	compose)
-		click 300 185 && typed "me@letterbox.test"
-		click 300 224 && typed "you@letterbox.test"
-		click 300 341 && typed "Release notes"
-		click 300 450 && typed "The build is out. Notes attached in the next mail."
-		sleep 0.5
-		click 44 694 # Send
+		sleep 1 # the local server comes on a moment after the window
+		keys ctrl+n && typed "you@letterbox.test"
+		keys shift+Tab && typed "me@letterbox.test"
+		keys Tab Tab Tab Tab && typed "Release notes"
+		keys Tab Tab && typed "The build is out. Notes attached in the next mail."
+		keys ctrl+Return
 		sleep 2
-		click 549 460 # Close the result
 		;;
-	message) click 300 190 ;;
+	message)
+		# Tab to the message list (the switch, the tabs, the mailboxes, the
+		# search field, "Search bodies", the list), then Down shows the newest.
+		keys Tab Tab Tab Tab Tab Tab Down
+		sleep 1
+		;;
 	esac
 }
 

@@ -1,0 +1,107 @@
+//go:build realwindow
+
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"letterbox/server/store"
+)
+
+// BenchmarkRealClickDuringArrivals is the responsiveness scenario of
+// `make bench` (scenario 7): while 2,000 messages arrive live in the store,
+// one every few milliseconds as a test suite would send them, a real mouse
+// click on an Inbox row is timed until the message view shows a message
+// other than the one before. One op is one click; it reports the median,
+// 95th percentile and worst click in ms, and how many messages had arrived.
+//
+//	scripts/realwindow.sh -run '^$' -bench BenchmarkRealClickDuringArrivals -benchtime 40x
+func BenchmarkRealClickDuringArrivals(b *testing.B) {
+	r := openRealB(b, 1366, 768)
+	onUI(func() { r.m.tabs.Select(r.m.inboxTab) })
+	st := uiValue(func() *store.Store { return r.m.store })
+	const arrivals = 2000
+	var arrived atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := range arrivals {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			d, err := st.Create()
+			if err != nil {
+				done <- err
+				return
+			}
+			att := ""
+			if i%2 == 0 {
+				att = " with an attachment"
+			}
+			fmt.Fprintf(d, "From: CI <ci@build.test>\r\nTo: you@letterbox.test\r\nSubject: Arrival %d%s\r\n\r\nBuild %d.\r\n", i, att, i)
+			if _, err := d.Commit(store.Record{MailFrom: "ci@build.test", Rcpts: []string{"you@letterbox.test"}}); err != nil {
+				done <- err
+				return
+			}
+			arrived.Add(1)
+		}
+		done <- nil
+	}()
+	defer func() {
+		close(stop)
+		if err := <-done; err != nil {
+			b.Errorf("delivering: %v", err)
+		}
+	}()
+	r.waitFor("the first arrivals are listed", func() bool { return r.m.inbox.list.total > 20 })
+
+	// Two rows near the top: clicking them in turn always changes the message.
+	var rows [2]fyne.Position
+	onUI(func() {
+		lw := r.m.inbox.list.widget
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(lw)
+		h := lw.Size().Height
+		rows[0] = p.Add(fyne.NewPos(lw.Size().Width/2, h*0.15))
+		rows[1] = p.Add(fyne.NewPos(lw.Size().Width/2, h*0.35))
+	})
+	scale := uiValue(func() float32 { return r.m.window.Canvas().Scale() })
+	var lat []float64
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		before := uiValue(func() string {
+			if d := r.m.inbox.view.data; d != nil {
+				return d.id
+			}
+			return ""
+		})
+		at := rows[i%2]
+		t0 := time.Now()
+		r.xdo("mousemove", "--window", r.xid, strconv.Itoa(int(at.X*scale)), strconv.Itoa(int(at.Y*scale)), "click", "1")
+		for {
+			shown := uiValue(func() bool { d := r.m.inbox.view.data; return d != nil && d.id != before })
+			if shown || time.Since(t0) > 5*time.Second {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+		time.Sleep(20 * time.Millisecond) // one click every so often, as a person would
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(lat[len(lat)-1], "max-ms")
+	b.ReportMetric(float64(arrived.Load()), "arrived")
+}
