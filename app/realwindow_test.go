@@ -1081,3 +1081,62 @@ func TestRealReplyKeepsDraft(t *testing.T) {
 		return r.m.window.Canvas().Overlays().Top() == nil && strings.HasPrefix(r.m.compose.subject.Text, "Fwd: ")
 	})
 }
+
+// TestRealScreens photographs every screen at 800×600 and at 1920×1080 into
+// $REALWINDOW_SHOTS, for people to look at: Compose before and after a send,
+// the empty and the full Inbox, each tab of an opened message, each tab of
+// Settings, a file dialog and a confirmation. It skips unless that folder is
+// set (scripts/realwindow.sh -run TestRealScreens with REALWINDOW_SHOTS=DIR).
+func TestRealScreens(t *testing.T) {
+	if os.Getenv("REALWINDOW_SHOTS") == "" {
+		t.Skip("REALWINDOW_SHOTS is not set: no screenshots wanted")
+	}
+	for _, sz := range []fyne.Size{fyne.NewSize(800, 600), fyne.NewSize(1920, 1080)} {
+		size := fmt.Sprintf("%.0fx%.0f", sz.Width, sz.Height)
+		t.Run(size, func(t *testing.T) {
+			// The empty Inbox first, over an empty store.
+			empty := openRealOn(t, filepath.Join(t.TempDir(), "empty"), sz.Width, sz.Height)
+			onUI(func() { empty.m.tabs.Select(empty.m.inboxTab) })
+			shot(t, empty, "inbox-empty-"+size)
+			empty.close()
+
+			r := openReal(t, sz.Width, sz.Height)
+			shot(t, r, "compose-"+size)
+			r.key("ctrl+l")
+			r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
+			onUI(func() {
+				r.m.compose.from.SetText("me@letterbox.test")
+				r.m.compose.to.SetText("you@letterbox.test, nobody@")
+			})
+			shot(t, r, "compose-bad-address-"+size)
+			onUI(func() {
+				r.m.compose.to.SetText("you@letterbox.test")
+				r.m.compose.subject.SetText("A long subject line that goes on for a while to see how it wraps")
+				r.m.compose.body.SetText("Hello.")
+			})
+			r.waitFor("Send is enabled", r.m.compose.CanSend)
+			r.key("ctrl+Return")
+			r.waitFor("sent", func() bool { return !r.m.compose.Sending() && r.m.compose.subject.Text == "" })
+			shot(t, r, "compose-sent-"+size)
+			r.openMessage("Two attachments")
+			for i, tab := range []string{"text", "html", "headers", "raw", "parts", "session"} {
+				onUI(func() { r.m.inbox.view.tabs.SelectIndex(i) })
+				shot(t, r, "message-"+tab+"-"+size)
+			}
+			r.click(r.m.inbox.view.saveEML)
+			r.waitFor("the save dialog", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+			shot(t, r, "dialog-save-"+size)
+			r.closeOverlays("save")
+			r.click(r.m.inbox.view.delAll)
+			r.waitFor("the confirmation", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+			shot(t, r, "dialog-delete-all-"+size)
+			r.closeOverlays("delete all")
+			for tab, name := range []string{"server", "store", "servers"} {
+				onUI(func() { r.m.openSettings(tab) })
+				r.waitFor("Settings", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+				shot(t, r, "settings-"+name+"-"+size)
+				r.closeOverlays("settings")
+			}
+		})
+	}
+}

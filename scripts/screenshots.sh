@@ -176,9 +176,9 @@ drive() {
 		sleep 2
 		;;
 	message)
-		# Tab to the message list (the switch, the tabs, the mailboxes, the
-		# search field, "Search bodies", the list), then Down shows the newest.
-		keys Tab Tab Tab Tab Tab Tab Down
+		# Ctrl+F puts the focus in the search field; two Tabs ("Search
+		# bodies", the list) reach the list, where Down shows the newest.
+		keys ctrl+f Tab Tab Down
 		sleep 1
 		;;
 	esac
