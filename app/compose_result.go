@@ -45,6 +45,10 @@ type resultPanel struct {
 	detailsBtn *widget.Button
 	closeBtn   *widget.Button
 	copyBtn    *widget.Button
+
+	// onShown is called after a result appears (Fyne goroutine): the window
+	// scrolls Compose so that the panel is in sight on a short screen.
+	onShown func()
 }
 
 func newResultPanel() *resultPanel {
@@ -111,6 +115,9 @@ func (p *resultPanel) Show(o sendOutcome) {
 	p.scroll.ScrollToTop()
 	p.root.Show()
 	p.root.Refresh()
+	if p.onShown != nil {
+		p.onShown()
+	}
 }
 
 // Clear empties and hides the panel (the close button, a new send).

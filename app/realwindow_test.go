@@ -597,8 +597,11 @@ func TestRealShortcuts(t *testing.T) {
 // the keyboard alone, and checks that Compose is cleared and that the window
 // kept its size.
 func TestRealSendByKeyboard(t *testing.T) {
-	r := openReal(t, 1100, 720)
+	r := openReal(t, 800, 600)
 	size := uiValue(func() fyne.Size { return r.m.window.Canvas().Size() })
+	// The divider's place on screen: the width of Compose's side.
+	divider := func() float32 { return uiValue(func() float32 { return r.m.split.Leading.Size().Width }) }
+	split := divider()
 	r.key("ctrl+l")
 	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() && r.m.compose.server.Selected == localTarget })
 	onUI(func() { r.m.window.Canvas().Focus(r.m.compose.from.entry) })
@@ -634,6 +637,9 @@ func TestRealSendByKeyboard(t *testing.T) {
 	}
 	if overlay := r.overlay(); overlay != nil {
 		t.Errorf("a dialog (%T) opened after a send; the result belongs in Compose", overlay)
+	}
+	if now := divider(); now != split {
+		t.Errorf("the Compose/Transcript divider moved from %.0f px to %.0f px during a send", split, now)
 	}
 }
 
@@ -1101,6 +1107,7 @@ func TestRealScreens(t *testing.T) {
 			empty.close()
 
 			r := openReal(t, sz.Width, sz.Height)
+			onUI(func() { r.m.tabs.Select(r.m.composeTab) })
 			shot(t, r, "compose-"+size)
 			r.key("ctrl+l")
 			r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
