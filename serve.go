@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -164,54 +163,15 @@ func serveUsage(fs *flag.FlagSet) {
 // are binary multiples, as mail size limits usually are).
 type sizeFlag int64
 
-func (s *sizeFlag) String() string { return formatSize(int64(*s)) }
+func (s *sizeFlag) String() string { return server.FormatSize(int64(*s)) }
 
 func (s *sizeFlag) Set(v string) error {
-	n, err := parseSize(v)
+	n, err := server.ParseSize(v)
 	if err != nil {
 		return err
 	}
 	*s = sizeFlag(n)
 	return nil
-}
-
-// parseSize reads a positive byte count with an optional K, M or G suffix,
-// optionally followed by B or iB, in any case.
-func parseSize(v string) (int64, error) {
-	s := strings.ToUpper(strings.TrimSpace(v))
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
-	shift := 0
-	if s != "" {
-		switch s[len(s)-1] {
-		case 'K':
-			shift = 10
-		case 'M':
-			shift = 20
-		case 'G':
-			shift = 30
-		}
-		if shift > 0 {
-			s = s[:len(s)-1]
-		}
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)>>shift {
-		return 0, fmt.Errorf("bad size %q: want bytes or a number with K, M or G, e.g. 25MB", v)
-	}
-	return n << shift, nil
-}
-
-// formatSize is the inverse of parseSize for whole multiples.
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		shift  uint
-		suffix string
-	}{{30, "GB"}, {20, "MB"}, {10, "KB"}} {
-		if n > 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // newLogger makes the logger of `letterbox serve`.

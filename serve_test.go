@@ -204,26 +204,6 @@ func splitTrace(t *testing.T, msg string) (trace, rest string) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-	}{
-		{"26214400", 26214400}, {"25MB", 26214400}, {"25M", 26214400}, {"25mib", 26214400},
-		{"512K", 512 << 10}, {"1GB", 1 << 30}, {"100b", 100},
-	}
-	for _, tt := range tests {
-		if got, err := parseSize(tt.in); err != nil || got != tt.want {
-			t.Errorf("parseSize(%q) = %d, %v, want %d", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "0", "-5", "MB", "12TB", "1.5M", "99999999999999999999"} {
-		if got, err := parseSize(bad); err == nil {
-			t.Errorf("parseSize(%q) = %d, want an error", bad, got)
-		}
-	}
-}
-
 func TestParseServeFlags(t *testing.T) {
 	cfg, opts, err := parseServeFlags([]string{"--listen", "0.0.0.0:25", "--max-message-size", "10MB",
 		"--timeout", "30s", "--no-chunking", "--auth", "any", "--store", "/tmp/x", "--log-format", "json"}, io.Discard)

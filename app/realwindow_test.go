@@ -253,14 +253,7 @@ func walkVisible(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) bool {
 	if !f(o) {
 		return false
 	}
-	var kids []fyne.CanvasObject
-	switch x := o.(type) {
-	case *fyne.Container:
-		kids = x.Objects
-	case fyne.Widget:
-		kids = widgetChildren(x)
-	}
-	for _, k := range kids {
+	for _, k := range children(o) {
 		if !walkVisible(k, f) {
 			return false
 		}
@@ -268,9 +261,16 @@ func walkVisible(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) bool {
 	return true
 }
 
-// widgetChildren returns the objects a widget's renderer draws.
-func widgetChildren(w fyne.Widget) []fyne.CanvasObject {
-	return test.WidgetRenderer(w).Objects()
+// children returns what o draws: a container's objects, or the objects of
+// a widget's renderer.
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch x := o.(type) {
+	case *fyne.Container:
+		return x.Objects
+	case fyne.Widget:
+		return test.WidgetRenderer(x).Objects()
+	}
+	return nil
 }
 
 // dismissWithEscape presses Escape and waits for the top overlay to go.
@@ -870,14 +870,7 @@ func wide(root fyne.CanvasObject, limit float32) string {
 			label = x.Text
 		}
 		fmt.Fprintf(&b, "\n  %s%T %q min %.0f", strings.Repeat("  ", depth), o, label, o.MinSize().Width)
-		var kids []fyne.CanvasObject
-		switch x := o.(type) {
-		case *fyne.Container:
-			kids = x.Objects
-		case fyne.Widget:
-			kids = widgetChildren(x)
-		}
-		for _, k := range kids {
+		for _, k := range children(o) {
 			dump(k, depth+1)
 		}
 	}
