@@ -30,6 +30,9 @@ type MessageView struct {
 	OnReply, OnForward func(d msg.Draft)
 	// OnDeleted is called after the shown message was deleted.
 	OnDeleted func(id string)
+	// traceShow and traceFilled, when set, are called on the Fyne goroutine
+	// when Show starts and when the view is filled: the benchmarks' probes.
+	traceShow, traceFilled func(id string)
 
 	st    InboxStore
 	async func(func())
@@ -148,6 +151,9 @@ func messageSetNote(l *widget.Label, text string) {
 // Show loads message id off the UI goroutine and shows it. The previous
 // message stays on screen until the new one is ready.
 func (v *MessageView) Show(id string) {
+	if v.traceShow != nil {
+		v.traceShow(id)
+	}
 	v.seq++
 	seq, st := v.seq, v.st
 	v.setActions(false)
@@ -226,6 +232,9 @@ func (v *MessageView) fill(d *messageData) {
 	v.empty.Hide()
 	v.content.Show()
 	v.setActions(true)
+	if v.traceFilled != nil {
+		v.traceFilled(d.id)
+	}
 }
 
 // fillDamage says what was wrong with a damaged message, in a few lines.

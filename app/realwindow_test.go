@@ -1140,3 +1140,62 @@ func TestRealScreens(t *testing.T) {
 		})
 	}
 }
+
+// TestRealPasswordAndFailure sends through a saved server that needs a
+// password, with no keyring: the password dialog appears, Enter submits it,
+// the failure is explained in Compose (nothing listens there), and the next
+// send does not ask again.
+func TestRealPasswordAndFailure(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	onUI(func() {
+		if err := r.m.compose.profiles.Put("", Profile{Name: "Nowhere", Host: "127.0.0.1", Port: 1, TLS: TLSNone, Username: "ann"}); err != nil {
+			t.Fatalf("saving a profile: %v", err)
+		}
+		r.m.compose.RefreshServers()
+		r.m.compose.server.SetSelected("Nowhere")
+		r.m.compose.from.SetText("me@letterbox.test")
+		r.m.compose.to.SetText("you@letterbox.test")
+		r.m.tabs.Select(r.m.composeTab)
+	})
+	r.waitFor("Send is enabled", r.m.compose.CanSend)
+	r.key("ctrl+Return")
+	r.waitFor("the password dialog", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
+	r.typeText("secret")
+	r.key("Return")
+	r.waitFor("Enter submits the password and the send fails", func() bool {
+		return r.m.window.Canvas().Overlays().Top() == nil && !r.m.compose.Sending() &&
+			strings.Contains(r.m.compose.Status(), "othing is listening")
+	})
+	r.key("ctrl+Return")
+	r.waitFor("the second send ends", func() bool { return !r.m.compose.Sending() })
+	r.settle()
+	if top := r.overlay(); top != nil {
+		t.Errorf("the second send opened %T; the password is kept for the session", top)
+	}
+	if got := r.m.compose.Status(); !strings.Contains(got, "othing is listening") {
+		t.Errorf("the status after a refused connection is %q, want words about nothing listening", got)
+	}
+}
+
+// TestRealListKeys moves through the message list with the arrow keys and
+// deletes with Delete: each key shows the message it lands on.
+func TestRealListKeys(t *testing.T) {
+	r := openReal(t, 1100, 720)
+	r.openMessage("Plain text")
+	first := uiValue(func() string { return r.m.inbox.view.data.id })
+	onUI(func() { r.m.window.Canvas().Focus(r.m.inbox.list.widget) })
+	r.key("Up")
+	r.waitFor("Up shows the message above", func() bool {
+		d := r.m.inbox.view.data
+		return d != nil && d.id != first
+	})
+	second := uiValue(func() string { return r.m.inbox.view.data.id })
+	r.key("Delete")
+	r.waitFor("Delete removes it and shows the next", func() bool {
+		d := r.m.inbox.view.data
+		return d != nil && d.id != second
+	})
+	if items, _, _ := r.m.store.List(store.Query{}); len(items) != 4 {
+		t.Errorf("after Delete the store holds %d messages, want 4", len(items))
+	}
+}
