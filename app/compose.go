@@ -188,6 +188,9 @@ func (c *Compose) tabFromHTML(back bool) {
 		return
 	}
 	cv.FocusNext()
+	if strings.TrimSpace(c.html.Text) == "" {
+		c.bodies.SelectIndex(0) // no HTML written: the text is what the message is
+	}
 }
 
 func (c *Compose) canvas() fyne.Canvas {
@@ -348,6 +351,9 @@ func (c *Compose) Clear() {
 	c.subject.SetText("")
 	c.body.SetText("")
 	c.html.SetText("")
+	if c.bodies != nil {
+		c.bodies.SelectIndex(0)
+	}
 	c.attachments.Clear()
 	c.validate()
 }

@@ -71,6 +71,7 @@ func newAttachmentList(onChange func()) *attachmentList {
 	a.scroll = container.NewVScroll(a.box)
 	a.scroll.Hide()
 	a.summary = widget.NewLabel("No attachments — add files or drop them on the window")
+	a.summary.Truncation = fyne.TextTruncateEllipsis
 	a.summary.Importance = widget.LowImportance
 	return a
 }
@@ -161,20 +162,20 @@ func (a *attachmentList) refresh() {
 }
 
 func (a *attachmentList) row(i int, it attachment) fyne.CanvasObject {
-	name := widget.NewLabel(it.Name)
+	// One label, cut with an ellipsis when the pane is narrow: an attachment
+	// never makes Compose wider (which would move the divider).
+	name := widget.NewLabel(it.Name + " · " + smtpcore.FormatSize(it.Size) + " · " + it.Type)
 	name.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel(smtpcore.FormatSize(it.Size) + " · " + it.Type)
-	meta.Importance = widget.LowImportance
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { a.Remove(i) })
 	remove.Importance = widget.LowImportance
-	return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(meta, remove), name)
+	return newBorder(nil, nil, widget.NewIcon(theme.FileIcon()), remove, name)
 }
 
 // Build returns the list with its header and the "Add file…" button.
 func (a *attachmentList) Build(w fyne.Window) fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("Add file…", theme.ContentAddIcon(), func() { a.pick(w) })
 	a.addBtn = container.NewHBox(add)
-	return container.NewBorder(container.NewBorder(nil, nil, nil, a.addBtn, a.summary), nil, nil, nil, a.scroll)
+	return newBorder(newBorder(nil, nil, nil, a.addBtn, a.summary), nil, nil, nil, a.scroll)
 }
 
 func (a *attachmentList) pick(w fyne.Window) {

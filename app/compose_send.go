@@ -116,6 +116,7 @@ func (c *Compose) start(job *sendJob) {
 	c.status.SetText("")
 	c.result.Clear()
 	c.transcript.SetMessageLink("")
+	c.transcript.FollowNew()
 	job.cfg.Events = c.onEvent
 	job.cfg.Session = time.Now().Format("150405.000")
 	c.transcript.Append(smtpcore.Event{Time: time.Now(), Dir: smtpcore.DirInfo,

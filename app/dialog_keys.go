@@ -113,8 +113,17 @@ func overlayContent(o fyne.CanvasObject) fyne.CanvasObject {
 // the real driver). The file name field is left unfocused, so that Escape
 // (which a focused Entry swallows) and Enter reach the window and dialogKey:
 // Enter saves under the proposed name, Escape cancels; Tab reaches the field.
+// When it closes, the focus goes back to where it was, so a keyboard user
+// carries on from the button that opened it.
 func showFileDialog(d *dialog.FileDialog, w fyne.Window) {
+	c := w.Canvas()
+	before := c.Focused()
+	d.SetOnClosed(func() {
+		if before != nil {
+			c.Focus(before)
+		}
+	})
 	d.Show()
 	d.Resize(dialogSize(w))
-	w.Canvas().Unfocus()
+	c.Unfocus()
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -209,7 +210,7 @@ func (in *Inbox) showStatus() {
 	case in.query.Search != "" || in.query.Domain != "" || in.query.Recipient != "":
 		what := inboxQueryLabel(in.query)
 		if in.query.Search != "" {
-			what = fmt.Sprintf("%s matching %q", what, in.query.Search)
+			what = strings.TrimSpace(fmt.Sprintf("%s matching %q", what, in.query.Search))
 		}
 		in.status.SetText(fmt.Sprintf("%s %s", inboxPlural(l.total, "message"), what))
 	default:

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -18,6 +19,7 @@ type keyTabs struct {
 	tabs *container.AppTabs
 
 	focused bool
+	shift   bool // Shift is held, for Shift+Tab
 	ring    *canvas.Rectangle
 }
 
@@ -53,15 +55,39 @@ func (k *keyTabs) FocusGained() {
 
 // FocusLost hides the outline.
 func (k *keyTabs) FocusLost() {
-	k.focused = false
+	k.focused, k.shift = false, false
 	k.Refresh()
 }
 
 // TypedRune ignores text.
 func (k *keyTabs) TypedRune(rune) {}
 
-// TypedKey switches tabs with the arrow keys.
+// AcceptsTab keeps Tab for TypedKey: Fyne's reverse focus walk enters a
+// focusable parent's children, so Shift+Tab from the bar would go back into
+// the tab's content; TypedKey moves the focus itself.
+func (k *keyTabs) AcceptsTab() bool { return true }
+
+// KeyDown tracks Shift for Shift+Tab.
+func (k *keyTabs) KeyDown(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		k.shift = true
+	}
+}
+
+// KeyUp tracks Shift for Shift+Tab.
+func (k *keyTabs) KeyUp(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		k.shift = false
+	}
+}
+
+// TypedKey switches tabs with the arrow keys; Tab goes into the tab shown
+// and Shift+Tab to what comes before the bar.
 func (k *keyTabs) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyTab {
+		k.tabAway()
+		return
+	}
 	n, i := len(k.tabs.Items), k.tabs.SelectedIndex()
 	if n == 0 {
 		return
@@ -75,6 +101,25 @@ func (k *keyTabs) TypedKey(ev *fyne.KeyEvent) {
 		k.tabs.SelectIndex(0)
 	case fyne.KeyEnd:
 		k.tabs.SelectIndex(n - 1)
+	}
+}
+
+// tabAway moves the focus on from the bar. Forward is Fyne's own next
+// (the first control in the tab shown). Back goes forward first and then
+// back from there: the reverse walk from inside the tab passes over the bar
+// and lands on the control before it.
+func (k *keyTabs) tabAway() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(k)
+	if c == nil {
+		return
+	}
+	back := k.shift
+	c.FocusNext()
+	if back {
+		c.FocusPrevious()
+		if c.Focused() == fyne.Focusable(k) { // nothing focusable in the tab: one more step
+			c.FocusPrevious()
+		}
 	}
 }
 

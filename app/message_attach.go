@@ -180,7 +180,7 @@ func (v *MessageView) fillAttachments(d *messageData) {
 	if len(atts) == 1 {
 		count.SetText("1 attachment")
 	}
-	count.Importance = widget.LowImportance
+	count.Importance = widget.MediumImportance
 	var saveAll fyne.CanvasObject
 	if len(atts) > 1 {
 		saveAll = widget.NewButtonWithIcon("Save all…", theme.FolderOpenIcon(), func() { v.onSaveAll(d.id, atts) })

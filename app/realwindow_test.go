@@ -105,6 +105,7 @@ func openRealOn(t testing.TB, dir string, w, h float32) *realWin {
 			quit:      func() { r.quits++ },
 		})
 		r.m.window.Resize(fyne.NewSize(w, h))
+		r.m.tabs.Select(r.m.composeTab) // whatever an earlier test left in the preferences
 		r.m.window.Show()
 	})
 	t.Cleanup(r.close)
@@ -503,7 +504,7 @@ func TestRealTabOrderCompose(t *testing.T) {
 		`button "Add file…"`, `button "Send"`,
 	})
 	// Shift+Tab from the HTML body goes back to the text body.
-	onUI(func() { r.m.window.Canvas().Focus(r.m.compose.html) })
+	onUI(func() { r.m.compose.bodies.SelectIndex(1); r.m.window.Canvas().Focus(r.m.compose.html) })
 	r.key("shift+Tab")
 	if got := r.focusName(); got != `body "Message text"` {
 		t.Errorf("Shift+Tab from the HTML body focused %s, want the text body", got)
@@ -511,6 +512,16 @@ func TestRealTabOrderCompose(t *testing.T) {
 	r.key("shift+Tab")
 	if got := r.focusName(); got != `tabs at "Text"` {
 		t.Errorf("Shift+Tab from the text body focused %s, want the Text/HTML tabs", got)
+	}
+	r.key("shift+Tab")
+	if got := r.focusName(); got != `entry "Subject"` {
+		t.Errorf("Shift+Tab from the Text/HTML tabs focused %s, want Subject", got)
+	}
+	// Back on the Compose/Inbox bar, Shift+Tab leaves it for the toolbar.
+	onUI(func() { r.m.window.Canvas().Focus(r.m.compose.server) })
+	r.key("shift+Tab")
+	if got := r.focusName(); got == `select "This computer (Letterbox)"` || strings.HasPrefix(got, "tabs") {
+		t.Errorf("Shift+Tab from the server picker focused %s, want the toolbar before the tab bar", got)
 	}
 }
 
@@ -615,6 +626,20 @@ func TestRealSendByKeyboard(t *testing.T) {
 		t.Fatalf("two Tabs after Subject focused %s, want the text body", got)
 	}
 	r.typeText("Hello from the keyboard.")
+	// An attachment with a long name must not widen Compose either.
+	long := filepath.Join(t.TempDir(), "a-rather-long-file-name-for-a-quarterly-report-2026-final.csv")
+	if err := os.WriteFile(long, []byte("a,b\n1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() {
+		if err := r.m.compose.AddFiles([]string{long}); err != nil {
+			t.Errorf("AddFiles: %v", err)
+		}
+	})
+	r.settle()
+	if now := divider(); now != split {
+		t.Errorf("adding an attachment moved the divider from %.0f px to %.0f px", split, now)
+	}
 	r.key("ctrl+Return")
 	r.waitFor("the message is sent and Compose cleared", func() bool {
 		return !r.m.compose.Sending() && r.m.compose.subject.Text == "" && r.m.compose.body.Text == ""
@@ -640,6 +665,18 @@ func TestRealSendByKeyboard(t *testing.T) {
 	}
 	if now := divider(); now != split {
 		t.Errorf("the Compose/Transcript divider moved from %.0f px to %.0f px during a send", split, now)
+	}
+	// The result is in sight: Compose scrolled to it.
+	r.settle()
+	var pos fyne.Position
+	var sz, canvas fyne.Size
+	onUI(func() {
+		root := r.m.compose.result.root
+		pos, sz = fyne.CurrentApp().Driver().AbsolutePositionForObject(root), root.Size()
+		canvas = r.m.window.Canvas().Size()
+	})
+	if sz.Height == 0 || pos.Y+sz.Height > canvas.Height+1 {
+		t.Errorf("the result panel at y %.0f, height %.0f is not within the %.0f px window", pos.Y, sz.Height, canvas.Height)
 	}
 }
 
@@ -1002,6 +1039,7 @@ func TestRealRestoresState(t *testing.T) {
 	r.key("ctrl+l")
 	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
 	onUI(func() {
+		r.m.tabs.Select(r.m.composeTab)
 		r.m.split.SetOffset(0.3)
 		r.m.window.Canvas().Focus(r.m.compose.subject)
 	})

@@ -38,7 +38,9 @@ type Transcript struct {
 
 	mu      sync.Mutex
 	pending []smtpcore.Event // appended by any goroutine, drained on the Fyne goroutine
-	flusher coalescer
+
+	followNext bool // Fyne goroutine: scroll to the next lines whatever the position
+	flusher    coalescer
 
 	view     *transcriptView // holds the lines; Fyne goroutine only
 	linkID   string
@@ -137,10 +139,16 @@ func (t *Transcript) drain() {
 	for _, ev := range evs {
 		add = append(add, transcriptSplit(ev)...)
 	}
-	follow := t.view.atBottom()
+	follow := t.view.atBottom() || t.followNext
+	t.followNext = false
 	t.view.appendLines(add, t.maxLines())
 	t.refresh(follow)
 }
+
+// FollowNew makes the next lines scroll into view even when the user had
+// scrolled up to read: a new conversation starts (Compose calls it at Send).
+// Fyne goroutine.
+func (t *Transcript) FollowNew() { t.followNext = true }
 
 func (t *Transcript) maxLines() int {
 	if t.MaxLines > 0 {

@@ -142,7 +142,10 @@ func newMainWindow(a fyne.App, opts Options, deps windowDeps) *mainWindow {
 	// asks for a fixed minimum: neither side's content can grow the window or
 	// move the divider.
 	compose := container.NewVScroll(container.NewPadded(m.compose.Build()))
-	m.compose.result.onShown = compose.ScrollToBottom
+	m.compose.result.onShown = func() {
+		compose.Refresh() // take in the panel's height before scrolling to it
+		compose.ScrollToBottom()
+	}
 	transcript := withMinSize(fyne.NewSize(240, 200), container.NewPadded(m.transcript.Build()))
 	m.split = container.NewHSplit(compose, transcript)
 	m.split.Offset = 0.5
