@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"letterbox/smtpcore/msg"
@@ -179,5 +181,37 @@ func TestComposeDraftRestored(t *testing.T) {
 	wg.Wait()
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the draft file is still there after a send: %v", err)
+	}
+}
+
+// TestShrinkRowDropsLabelsFromTheRight narrows a toolbar row step by step:
+// labels go from the last button backwards, only as many as needed, and the
+// row never asks for more than its icons.
+func TestShrinkRowDropsLabelsFromTheRight(t *testing.T) {
+	test.NewTempApp(t)
+	a := widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), func() {})
+	b := widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), func() {})
+	c := widget.NewButtonWithIcon("Delete all…", theme.DeleteIcon(), func() {})
+	fullA, fullB, fullC := a.MinSize().Width, b.MinSize().Width, c.MinSize().Width
+	row := newShrinkRow(a, b, layout.NewSpacer(), c)
+	test.NewTempWindow(t, row)
+	labels := func() string { return a.Text + "|" + b.Text + "|" + c.Text }
+	pad := theme.Padding()
+	for _, tc := range []struct {
+		width float32
+		want  string
+	}{
+		{fullA + fullB + fullC + 2*pad + 50, "Reply|Forward|Delete all…"},
+		{fullA + fullB + fullC + 2*pad - 1, "Reply|Forward|"},
+		{fullA + 2*pad + 90, "Reply||"},
+		{row.MinSize().Width, "||"},
+	} {
+		row.Resize(fyne.NewSize(tc.width, 40))
+		if got := labels(); got != tc.want {
+			t.Errorf("at %.0f px the labels are %q, want %q", tc.width, got, tc.want)
+		}
+	}
+	if row.MinSize().Width >= fullA+fullB+fullC {
+		t.Errorf("the row asks for %.0f px, want only its icons' width", row.MinSize().Width)
 	}
 }

@@ -49,11 +49,13 @@ func withMinSize(min fyne.Size, o fyne.CanvasObject) *fyne.Container {
 }
 
 // shrinkRow lays out a toolbar row of buttons (and spacers) left to right.
-// When the row is narrower than the buttons with their labels, the buttons
-// show their icons only, so a narrow pane keeps every action on screen
+// When the row is narrower than the buttons with their labels, buttons show
+// their icons only, from the last one backwards, just as many as it takes:
+// a narrow pane keeps every action on screen, and as many labels as fit,
 // instead of pushing the window wider. Labels are measured once, when the
 // row is made.
 type shrinkRow struct {
+	order        []*widget.Button // the buttons that can lose their label, left to right
 	labels       map[*widget.Button]string
 	full, narrow map[*widget.Button]float32 // min widths with and without label
 }
@@ -67,6 +69,7 @@ func newShrinkRow(objs ...fyne.CanvasObject) *fyne.Container {
 		if !ok || b.Icon == nil {
 			continue
 		}
+		s.order = append(s.order, b)
 		s.labels[b] = b.Text
 		s.full[b] = b.MinSize().Width
 		b.Text = ""
@@ -78,7 +81,16 @@ func newShrinkRow(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.New(s, objs...)
 }
 
-func (s *shrinkRow) widths(objs []fyne.CanvasObject, compact bool) (total float32) {
+// compacted returns the set of the last k buttons, which show icons only.
+func (s *shrinkRow) compacted(k int) map[*widget.Button]bool {
+	set := map[*widget.Button]bool{}
+	for i := len(s.order) - 1; i >= 0 && len(set) < k; i-- {
+		set[s.order[i]] = true
+	}
+	return set
+}
+
+func (s *shrinkRow) widths(objs []fyne.CanvasObject, compact map[*widget.Button]bool) (total float32) {
 	n := 0
 	for _, o := range objs {
 		if !o.Visible() || isSpacer(o) {
@@ -93,10 +105,10 @@ func (s *shrinkRow) widths(objs []fyne.CanvasObject, compact bool) (total float3
 	return total
 }
 
-func (s *shrinkRow) width(o fyne.CanvasObject, compact bool) float32 {
+func (s *shrinkRow) width(o fyne.CanvasObject, compact map[*widget.Button]bool) float32 {
 	if b, ok := o.(*widget.Button); ok {
 		if w, ok := s.full[b]; ok {
-			if compact {
+			if compact[b] {
 				return s.narrow[b]
 			}
 			return w
@@ -118,17 +130,19 @@ func (s *shrinkRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
 			h = max(h, o.MinSize().Height)
 		}
 	}
-	return fyne.NewSize(s.widths(objs, true), h)
+	return fyne.NewSize(s.widths(objs, s.compacted(len(s.order))), h)
 }
 
-// Layout shows the labels when they fit and places the objects, sharing
-// the spare width among the spacers.
+// Layout drops labels from the right until the row fits, then places the
+// objects, sharing the spare width among the spacers.
 func (s *shrinkRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	compact := s.widths(objs, false) > size.Width
-	spacers := 0
+	compact := s.compacted(0)
+	for k := 1; k <= len(s.order) && s.widths(objs, compact) > size.Width; k++ {
+		compact = s.compacted(k)
+	}
 	for b, label := range s.labels {
 		want := label
-		if compact {
+		if compact[b] {
 			want = ""
 		}
 		if b.Text != want {
@@ -136,6 +150,7 @@ func (s *shrinkRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			b.Refresh()
 		}
 	}
+	spacers := 0
 	for _, o := range objs {
 		if o.Visible() && isSpacer(o) {
 			spacers++
