@@ -64,7 +64,7 @@ type Inbox struct {
 	list       *inboxList
 	tree       *inboxTree
 	view       *MessageView
-	search     *widget.Entry
+	search     *searchEntry
 	bodies     *widget.Check
 	status     *widget.Label
 	query      store.Query
@@ -141,7 +141,7 @@ func (in *Inbox) Build() fyne.CanvasObject {
 
 	in.list = newInboxList(in)
 	in.tree = newInboxTree(in)
-	in.search = widget.NewEntry()
+	in.search = newSearchEntry(in.intoResults)
 	in.search.SetPlaceHolder("Search from, to, subject")
 	in.search.OnChanged = func(string) { in.searchChanged() }
 	in.search.OnSubmitted = func(string) { in.applySearch() }

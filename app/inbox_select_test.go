@@ -580,3 +580,26 @@ func TestInboxLiveArrivalsBatched(t *testing.T) {
 		t.Errorf("%d deliveries in %v were applied in %d batches, want at most %d (one per %v)", n, elapsed, batches, limit, inboxEventGap)
 	}
 }
+
+// ↓ in the search field goes on into the results: the list takes the focus
+// and shows the first message that matches.
+func TestInboxSearchDownEntersList(t *testing.T) {
+	f := newInboxFixture(t, func(st *store.Store) { inboxFill(t, st, "apple pie", "banana split", "apple tart") })
+	f.waitTotal(t, 3)
+	f.win.Canvas().Focus(f.in.search)
+	test.Type(f.in.search, "apple")
+	f.in.applySearch()
+	f.waitTotal(t, 2)
+	f.in.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	f.pump.drain()
+	if got := f.win.Canvas().Focused(); got != fyne.Focusable(f.in.list.widget) {
+		t.Errorf("after ↓ in the search field the focus is on %T, want the message list", got)
+	}
+	f.pump.waitFor(t, "the first match to be shown", func() bool {
+		d := f.in.view.data
+		return d != nil && strings.HasPrefix(d.view.Subject, "apple")
+	})
+	if f.in.search.Text != "apple" {
+		t.Errorf("↓ changed the search text to %q", f.in.search.Text)
+	}
+}
