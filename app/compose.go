@@ -98,11 +98,11 @@ func (c *Compose) buildWidgets() {
 		}
 		c.validate()
 	})
-	c.from = newAddressField("you@example.org", true, true, nil, c.validate)
+	c.from = newAddressField("you@example.org", true, true, nil, c.addressChanged)
 	c.from.SetText(c.prefs.String(prefFrom))
-	c.to = newAddressField("name@example.org, another@example.org", false, false, &c.recent, c.validate)
-	c.cc = newAddressField("", false, false, &c.recent, c.validate)
-	c.bcc = newAddressField("", false, false, &c.recent, c.validate)
+	c.to = newAddressField("name@example.org, another@example.org", false, false, &c.recent, c.addressChanged)
+	c.cc = newAddressField("", false, false, &c.recent, c.addressChanged)
+	c.bcc = newAddressField("", false, false, &c.recent, c.addressChanged)
 	c.subject = widget.NewEntry()
 	c.subject.SetPlaceHolder("Subject")
 	c.body = newBodyEntry(c.tabFromText)
@@ -246,13 +246,18 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// addressChanged checks the form again and keeps the draft.
+func (c *Compose) addressChanged() {
+	c.validate()
+	c.draftChanged()
+}
+
 // validate enables Send when a server is chosen, every address is valid and
 // there is at least one recipient, and says what is missing otherwise.
 func (c *Compose) validate() {
 	if c.sendBtn == nil || c.status == nil {
 		return
 	}
-	c.draftChanged()
 	if c.cancel != nil {
 		c.sendBtn.Disable()
 		return

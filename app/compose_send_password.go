@@ -37,7 +37,8 @@ func (c *Compose) withPassword(p Profile, then func(string)) {
 		return
 	}
 	keyringOK := errors.Is(err, errNoPassword)
-	entry := newPasswordEntry()
+	keys := &dialogKeys{}
+	entry := newKeyPasswordEntry(keys)
 	remember := widget.NewCheck("Remember in the desktop keyring", nil)
 	remember.SetChecked(keyringOK)
 	items := []*widget.FormItem{widget.NewFormItem("Password", entry)}
@@ -63,35 +64,10 @@ func (c *Compose) withPassword(p Profile, then func(string)) {
 	}, c.window)
 	// dialog.NewForm submits only from its button: Enter in the field
 	// submits too, and Escape cancels.
-	entry.OnSubmitted = func(string) { dlg.Submit() }
-	entry.onEscape = dlg.Hide
+	keys.submit, keys.cancel = dlg.Submit, dlg.Hide
 	dlg.Show()
 	dlg.Resize(fyne.NewSize(440, 0)) // after Show: some dialogs crash when resized before it
 	if cv := c.window.Canvas(); cv != nil {
 		cv.Focus(entry)
 	}
-}
-
-// passwordEntry is a password field that reports Escape, so a dialog can
-// close on it. Fyne's Entry ignores Escape and the dialog never sees the key.
-type passwordEntry struct {
-	widget.Entry
-	onEscape func()
-}
-
-func newPasswordEntry() *passwordEntry {
-	e := &passwordEntry{}
-	e.Password = true // CreateRenderer adds the show/hide toggle
-	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedKey runs onEscape for Escape and lets the Entry handle every other key.
-func (e *passwordEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
-	}
-	e.Entry.TypedKey(k)
 }

@@ -70,11 +70,11 @@ func (f *passwordSender) send(_ context.Context, cfg smtpcore.ClientConfig, env 
 
 // askedPassword returns the focused password field of the password dialog,
 // or nil when no such dialog is open.
-func askedPassword(c *Compose) *passwordEntry {
+func askedPassword(c *Compose) *keyEntry {
 	if c.window.Canvas().Overlays().Top() == nil {
 		return nil
 	}
-	e, _ := c.window.Canvas().Focused().(*passwordEntry)
+	e, _ := c.window.Canvas().Focused().(*keyEntry)
 	return e
 }
 

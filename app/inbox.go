@@ -122,10 +122,7 @@ func (in *Inbox) runUI(f func()) {
 // first page. Call it once, on the Fyne goroutine.
 func (in *Inbox) Build() fyne.CanvasObject {
 	in.built = true
-	// After anything the view does on the UI goroutine, Delete all is set
-	// again from the store's count (the view enables it after a delete).
-	viewUI := func(f func()) { in.runUI(func() { f(); in.syncDeleteAll() }) }
-	in.view = newMessageView(in.st, in.async, viewUI, in.files)
+	in.view = newMessageView(in.st, in.async, in.runUI, in.files)
 	in.view.Window = in.Window
 	in.view.OnReply = func(d msg.Draft) {
 		if in.OnReply != nil {

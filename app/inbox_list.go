@@ -135,8 +135,7 @@ func (l *inboxList) apply(p, gen int, items []store.Summary, total int, err erro
 		l.in.checkOpenMatches(len(items))
 	}
 	l.widget.Refresh()
-	l.in.showStatus()
-	l.in.updateActions()
+	l.in.updateActions() // shows the status line too
 }
 
 // evict keeps at most inboxMaxPages pages, dropping the least recently drawn.

@@ -283,16 +283,18 @@ func (v *MessageView) onDeleteAll() {
 	c.Show()
 }
 
-// deleteAll empties the store (after the confirmation).
+// deleteAll empties the store (after the confirmation). The button stays
+// off after it worked: the Inbox turns it on again when mail arrives. After
+// a failure mail is left, so it comes back on at once.
 func (v *MessageView) deleteAll() {
 	st := v.st
 	v.delAll.Disable()
 	v.async(func() {
 		err := st.DeleteAll()
 		v.ui(func() {
-			v.delAll.Enable()
 			v.Clear()
 			if err != nil {
+				v.delAll.Enable()
 				v.showError("Delete all", err)
 			}
 		})

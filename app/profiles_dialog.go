@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -45,8 +44,7 @@ func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.showEmpty()
 	buttons := container.NewHBox(add, d.edit, d.del)
-	return inOrder(layout.NewBorderLayout(nil, buttons, nil, nil),
-		container.NewStack(d.list, container.NewVBox(d.empty)), buttons)
+	return newBorder(nil, buttons, nil, nil, container.NewStack(d.list, container.NewVBox(d.empty)))
 }
 
 // editSelected opens the editor on the selected profile, if any.

@@ -98,22 +98,34 @@ func openRealB(t testing.TB, w, h float32) *realWin {
 // openRealOn shows a main window over the store in dir.
 func openRealOn(t testing.TB, dir string, w, h float32) *realWin {
 	t.Helper()
-	r := &realWin{t: t, dir: dir}
-	onUI(func() {
-		r.m = newMainWindow(realApp, Options{StoreDir: dir, Listen: "127.0.0.1:0"}, windowDeps{
-			notMaster: true,
-			quit:      func() { r.quits++ },
-		})
-		r.m.window.Resize(fyne.NewSize(w, h))
-		r.m.tabs.Select(r.m.composeTab) // whatever an earlier test left in the preferences
-		r.m.window.Show()
-	})
-	t.Cleanup(r.close)
-	r.xid = r.findX()
+	r := openWindow(t, dir, "", w, h)
 	r.waitFor("the window is drawn at its size", func() bool {
 		s := r.m.window.Canvas().Size()
 		return s.Width >= w-1 && s.Height >= h-1
 	})
+	return r
+}
+
+// openWindow shows a main window over the store in dir, keeping its draft in
+// the file draft ("" = none). A zero size leaves the window the size it
+// restores by itself, on the tab it restores; otherwise it opens on Compose,
+// whatever an earlier test left in the preferences.
+func openWindow(t testing.TB, dir, draft string, w, h float32) *realWin {
+	t.Helper()
+	r := &realWin{t: t, dir: dir}
+	onUI(func() {
+		r.m = newMainWindow(realApp, Options{StoreDir: dir, Listen: "127.0.0.1:0"}, windowDeps{
+			notMaster: true, quit: func() { r.quits++ }, draftPath: draft,
+		})
+		if w > 0 {
+			r.m.window.Resize(fyne.NewSize(w, h))
+			r.m.tabs.Select(r.m.composeTab)
+		}
+		r.m.window.Show()
+	})
+	t.Cleanup(r.close)
+	r.xid = r.findX()
+	r.settle()
 	return r
 }
 
@@ -1035,7 +1047,7 @@ func TestRealRestoresState(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mail")
 	seedMaildir(t, dir)
 	draft := filepath.Join(t.TempDir(), "draft.json")
-	r := openRealDraft(t, dir, draft, 1000, 700)
+	r := openWindow(t, dir, draft, 1000, 700)
 	r.key("ctrl+l")
 	r.waitFor("the local server runs", func() bool { return r.m.sw.Running() })
 	onUI(func() {
@@ -1056,7 +1068,7 @@ func TestRealRestoresState(t *testing.T) {
 	if !uiValue(func() bool { return (&Settings{prefs: realApp.Preferences()}).ServerWasOn() }) {
 		t.Error("the local server's on state was not remembered")
 	}
-	r2 := openRealDraft(t, dir, draft, 0, 0)
+	r2 := openWindow(t, dir, draft, 0, 0)
 	if got := uiValue(func() fyne.Size { return r2.m.window.Canvas().Size() }); got.Width < 999 || got.Width > 1001 || got.Height < 699 || got.Height > 701 {
 		t.Errorf("the window came back at %v, want 1000×700", got)
 	}
@@ -1070,26 +1082,6 @@ func TestRealRestoresState(t *testing.T) {
 	if subject != "Half written" || body != "Dear reader," {
 		t.Errorf("the draft came back as subject %q body %q, want \"Half written\" and \"Dear reader,\"", subject, body)
 	}
-}
-
-// openRealDraft is openRealOn with the draft kept in the file draft; a zero
-// size keeps the size the window restores by itself.
-func openRealDraft(t *testing.T, dir, draft string, w, h float32) *realWin {
-	t.Helper()
-	r := &realWin{t: t, dir: dir}
-	onUI(func() {
-		r.m = newMainWindow(realApp, Options{StoreDir: dir, Listen: "127.0.0.1:0"}, windowDeps{
-			notMaster: true, quit: func() { r.quits++ }, draftPath: draft,
-		})
-		if w > 0 {
-			r.m.window.Resize(fyne.NewSize(w, h))
-		}
-		r.m.window.Show()
-	})
-	t.Cleanup(r.close)
-	r.xid = r.findX()
-	r.settle()
-	return r
 }
 
 // TestRealReplyKeepsDraft writes a reply, then asks to forward another

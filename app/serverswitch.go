@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -111,7 +110,7 @@ func NewServerSwitch(newServer serverFactory, listen func() string, async func(f
 // button that copies the certificate fingerprint, in that order for Tab.
 func (s *ServerSwitch) Build() fyne.CanvasObject {
 	left := container.NewHBox(s.check, s.state, s.settings)
-	return inOrder(layout.NewBorderLayout(nil, nil, left, s.copyFP), left, s.detail, s.copyFP)
+	return newBorder(nil, nil, left, s.copyFP, s.detail)
 }
 
 // copyFingerprint puts the running server's certificate fingerprint on the

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -146,7 +145,7 @@ func (d *SettingsDialog) Show(tab int) {
 		container.NewTabItem("SMTP servers", d.profilesTab()),
 	)
 	d.tabs.SelectIndex(tab)
-	content := inOrder(layout.NewBorderLayout(nil, d.problem, nil, nil), d.tabs, d.problem)
+	content := newBorder(nil, d.problem, nil, nil, d.tabs)
 	d.dlg = newKeyedDialog("Settings", "Save", content, d.keys, d.onSave, d.window)
 	d.dlg.Show()
 	d.dlg.Resize(settingsSize(d.window.Canvas().Size()))
@@ -168,7 +167,7 @@ func (d *SettingsDialog) storeTab() fyne.CanvasObject {
 	help := widget.NewLabel("Received mail is kept here as a Maildir (tmp, new, cur), readable by mutt, " +
 		"Dovecot and Python's mailbox module. A new folder is created when needed.")
 	help.Wrapping = fyne.TextWrapWord
-	row := rowWithButton(d.dir, container.NewHBox(choose, reset))
+	row := newBorder(nil, nil, nil, container.NewHBox(choose, reset), d.dir)
 	return container.NewVBox(widget.NewLabel("Mail store folder"), row, help)
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -39,6 +38,14 @@ func (k *dialogKeys) handle(ev *fyne.KeyEvent, enter bool) bool {
 	return false
 }
 
+// route runs ev's dialog action, or passes ev on to the widget's own
+// TypedKey (base) when it has none.
+func (k *dialogKeys) route(ev *fyne.KeyEvent, enter bool, base func(*fyne.KeyEvent)) {
+	if !k.handle(ev, enter) {
+		base(ev)
+	}
+}
+
 // keyEntry is an Entry whose Enter submits and whose Escape cancels the dialog.
 type keyEntry struct {
 	widget.Entry
@@ -68,9 +75,7 @@ func newKeyPasswordEntry(k *dialogKeys) *keyEntry {
 }
 
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
-	if !e.keys.handle(ev, !e.MultiLine) {
-		e.Entry.TypedKey(ev)
-	}
+	e.keys.route(ev, !e.MultiLine, e.Entry.TypedKey)
 }
 
 // keyCheck is a Check whose Enter submits and whose Escape cancels the dialog.
@@ -87,9 +92,7 @@ func newKeyCheck(k *dialogKeys, label string, changed func(bool)) *keyCheck {
 }
 
 func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
-	if !c.keys.handle(ev, true) {
-		c.Check.TypedKey(ev)
-	}
+	c.keys.route(ev, true, c.Check.TypedKey)
 }
 
 // keySelect is a Select whose Enter submits and whose Escape cancels the
@@ -107,9 +110,7 @@ func newKeySelect(k *dialogKeys, options []string, changed func(string)) *keySel
 }
 
 func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
-	if !s.keys.handle(ev, true) {
-		s.Select.TypedKey(ev)
-	}
+	s.keys.route(ev, true, s.Select.TypedKey)
 }
 
 // keyButton is a Button that Enter presses (as Space does) and whose Escape
@@ -130,8 +131,8 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 	switch {
 	case ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter:
 		b.Button.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	case !b.keys.handle(ev, false):
-		b.Button.TypedKey(ev)
+	default:
+		b.keys.route(ev, false, b.Button.TypedKey)
 	}
 }
 
@@ -146,8 +147,6 @@ type keyedDialog struct {
 	overlay fyne.CanvasObject    // this dialog in the canvas's overlays
 	prevKey func(*fyne.KeyEvent) // the canvas's handler while this dialog is up
 	open    bool
-	// OnClosed runs after the dialog closed, either way.
-	OnClosed func()
 }
 
 // newKeyedDialog builds the dialog; k's actions are set here. Make the
@@ -190,9 +189,6 @@ func (d *keyedDialog) close() {
 	d.open = false
 	d.dlg.Hide()
 	d.window.Canvas().SetOnTypedKey(d.prevKey)
-	if d.OnClosed != nil {
-		d.OnClosed()
-	}
 }
 
 // typedKey gets the keys that no widget has. While this dialog is the top
@@ -206,18 +202,6 @@ func (d *keyedDialog) typedKey(ev *fyne.KeyEvent) {
 	if d.prevKey != nil {
 		d.prevKey(ev)
 	}
-}
-
-// inOrder is a container laid out by l whose children are in the order given,
-// so that Tab visits them in that (visual) order: container.NewBorder puts its
-// centre objects first.
-func inOrder(l fyne.Layout, objs ...fyne.CanvasObject) *fyne.Container {
-	return &fyne.Container{Layout: l, Objects: objs}
-}
-
-// rowWithButton is entry with a button on its right, Tab going entry first.
-func rowWithButton(entry, button fyne.CanvasObject) *fyne.Container {
-	return inOrder(layout.NewBorderLayout(nil, nil, nil, button), entry, button)
 }
 
 // keyList is a List in which Enter runs onEnter (open the selected item) and
@@ -240,7 +224,7 @@ func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
 	switch {
 	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && l.onEnter != nil:
 		l.onEnter()
-	case !l.keys.handle(ev, false):
-		l.List.TypedKey(ev)
+	default:
+		l.keys.route(ev, false, l.List.TypedKey)
 	}
 }

@@ -142,7 +142,7 @@ func (f *serverForm) build() fyne.CanvasObject {
 		widget.NewFormItem("Port", f.port),
 		size,
 		widget.NewFormItem("AUTH", f.auth),
-		widget.NewFormItem("Credentials file", rowWithButton(f.authPath, f.choosePath)),
+		widget.NewFormItem("Credentials file", newBorder(nil, nil, nil, f.choosePath, f.authPath)),
 		widget.NewFormItem("", container.NewVBox(f.requireAuth, f.insecureAuth)),
 		widget.NewFormItem("TLS", f.requireTLS),
 		tlsPort,

@@ -66,12 +66,10 @@ var (
 // appClicks times clicks on Inbox rows in the real window while mail
 // arrives live.
 func appClicks(ctx context.Context, o *options, res *appResult) error {
-	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			res.clickSkipped = tool + " is not installed (make deps)"
-			o.log.Warn("app clicks: " + res.clickSkipped + "; skipped")
-			return nil
-		}
+	if tool := missingTool("Xvfb", "xdotool"); tool != "" {
+		res.clickSkipped = tool + " is not installed (make deps)"
+		o.log.Warn("app clicks: " + res.clickSkipped + "; skipped")
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 6*time.Minute)
 	defer cancel()
@@ -112,12 +110,10 @@ func appClicks(ctx context.Context, o *options, res *appResult) error {
 }
 
 func appStartup(ctx context.Context, o *options, res *appResult) error {
-	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			res.skipped = tool + " is not installed (apt-get install xvfb xdotool)"
-			o.log.Warn("app start-up: " + res.skipped + "; skipped")
-			return nil
-		}
+	if tool := missingTool("Xvfb", "xdotool"); tool != "" {
+		res.skipped = tool + " is not installed (make deps)"
+		o.log.Warn("app start-up: " + res.skipped + "; skipped")
+		return nil
 	}
 	if _, err := os.Stat(o.letterbox); err != nil {
 		res.skipped = o.letterbox + " is missing (make build)"
@@ -140,6 +136,16 @@ func appStartup(ctx context.Context, o *options, res *appResult) error {
 		o.log.WithFields(logrus.Fields{"round": r + 1, "secs": fmt.Sprintf("%.3f", secs)}).Info("app start-up")
 	}
 	return nil
+}
+
+// missingTool returns the first of tools that is not on PATH, or "".
+func missingTool(tools ...string) string {
+	for _, t := range tools {
+		if _, err := exec.LookPath(t); err != nil {
+			return t
+		}
+	}
+	return ""
 }
 
 // startXvfb runs Xvfb on the first free display from :91 and waits for its
