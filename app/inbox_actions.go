@@ -85,6 +85,7 @@ func (in *Inbox) onViewDeleted(id string) {
 	if next == "" && l.lostRow >= 0 {
 		next = l.nearest(min(l.lostRow, l.total-1), gone)
 	}
+	l.lostRow = -1 // used up: a later delete must not start from this row
 	l.dropLocal(id)
 	if next != "" && l.selectedID == "" {
 		l.openID(next)

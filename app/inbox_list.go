@@ -72,7 +72,7 @@ func (l *inboxList) reset() {
 	l.loading = map[int]int{}
 	l.total = 0
 	l.loaded = false
-	l.selRow, l.cur = -1, -1
+	l.selRow, l.cur, l.lostRow = -1, -1, -1
 	l.sel = map[string]bool{}
 	if l.selectedID != "" {
 		l.sel[l.selectedID] = true
