@@ -1,0 +1,105 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func TestExcerpt(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a\r\nb\tc", `a\r\nb\tc`},
+		{"\x00\x1b[31m", `\x00\x1b[31m`},
+		{"bad \xff byte", `bad \xff byte`},
+		{"bidi \u202egnp.exe", `bidi \u202egnp.exe`},
+		{"c1 \u0085 next", `c1 \u0085 next`},
+		{strings.Repeat("x", 70), strings.Repeat("x", 60) + "…"},
+	} {
+		if got := Excerpt([]byte(tc.in)); got != tc.want {
+			t.Errorf("Excerpt(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSeverityJSON(t *testing.T) {
+	f := newFinding("rfc5322.date-missing", Where{Header: "Date"}, "", "")
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"rule":"rfc5322.date-missing","severity":"error","rfc":"RFC 5322 §3.6","where":{"header":"Date"},"message":"no Date field"}`
+	if string(b) != want {
+		t.Errorf("json.Marshal(finding) = %s, want %s", b, want)
+	}
+	var back Finding
+	if err := json.Unmarshal(b, &back); err != nil || back.Severity != Error {
+		t.Errorf("json.Unmarshal(%s) = %+v, %v; want severity error", b, back, err)
+	}
+}
+
+func TestCheckReaderTruncates(t *testing.T) {
+	raw, _ := os.ReadFile("testdata/good/python-plain.eml")
+	fs, err := CheckReader(bytes.NewReader(raw), 100, Envelope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := fs[len(fs)-1]; last.Rule != "lint.truncated" {
+		t.Errorf("CheckReader(limit 100) last finding = %s, want lint.truncated", last.Rule)
+	}
+	fs, _ = CheckReader(bytes.NewReader(raw), 0, Envelope{})
+	if c := Count(fs); c.Error+c.Warning != 0 {
+		t.Errorf("CheckReader(no limit) = %+v, want no errors or warnings", c)
+	}
+}
+
+func TestRulesAreUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules {
+		if seen[r.ID] || r.Summary == "" {
+			t.Errorf("rule %q repeated or without summary", r.ID)
+		}
+		seen[r.ID] = true
+	}
+}
+
+// TestFindingLines: findings point at the line that holds the fault.
+func TestFindingLines(t *testing.T) {
+	raw, _ := os.ReadFile("testdata/bad/many-faults.eml")
+	want := map[string]int{"rfc5322.address-syntax": 1, "rfc6532.header-not-utf8": 3, "env.bcc-leak": 4, "mime.qp-escape": 12, "practical.html-script": 12}
+	for _, f := range Check(raw, Envelope{}) {
+		if w, ok := want[f.Rule]; ok && f.Where.Line != w {
+			t.Errorf("%s at line %d, want %d", f.Rule, f.Where.Line, w)
+		}
+	}
+}
+
+// FuzzCheck: any input is checked without panic, and no excerpt, message or
+// location carries a control character to a terminal.
+func FuzzCheck(f *testing.F) {
+	for _, dir := range []string{"testdata/good", "testdata/bad"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		for _, file := range files {
+			if b, err := os.ReadFile(file); err == nil {
+				f.Add(b, false)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, known bool) {
+		env := Envelope{Known: known, BareLF: known}
+		for _, fd := range Check(raw, env) {
+			for _, s := range []string{fd.Excerpt, fd.Where.Header, fd.Message} {
+				if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+					t.Fatalf("finding %s has a control character: %q", fd.Rule, s)
+				}
+			}
+			if _, ok := ruleByID[fd.Rule]; !ok {
+				t.Fatalf("unknown rule %q", fd.Rule)
+			}
+		}
+	})
+}
