@@ -4,6 +4,7 @@
 //	letterbox          open the desktop app
 //	letterbox serve    run the SMTP server without a window
 //	letterbox send     send one message from the terminal
+//	letterbox inbox    list, show, wait for, delete and lint received mail
 //	letterbox passwd   print a hashed credentials line for serve --auth FILE
 //	letterbox version  print the version
 package main
@@ -13,6 +14,8 @@ import (
 	"os"
 
 	fyneapp "fyne.io/fyne/v2/app"
+
+	"letterbox/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -25,6 +28,8 @@ func main() {
 			os.Exit(runServe(os.Args[2:]))
 		case "send":
 			os.Exit(runSend(os.Args[2:]))
+		case "inbox":
+			os.Exit(cli.Inbox(os.Args[2:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 		case "passwd":
 			os.Exit(runPasswd(os.Args[2:]))
 		case "version", "--version":
@@ -47,6 +52,7 @@ const usage = `usage:
   letterbox                 open the desktop app
   letterbox serve [flags]   run the SMTP server without a window (letterbox serve -h)
   letterbox send [flags]    send one message from the terminal (letterbox send -h)
+  letterbox inbox COMMAND   list, show, wait for, delete or lint received mail (letterbox inbox -h)
   letterbox passwd USER     print a credentials line for 'serve --auth FILE'
   letterbox version         print the version
 `

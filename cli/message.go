@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"letterbox/server/store"
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+	"letterbox/smtpcore/msg/lint"
+)
+
+// Item is one message as `inbox list --json` prints it. The field names are
+// a stable interface, documented in the README.
+type Item struct {
+	ID           string        `json:"id"`
+	From         string        `json:"from"`
+	To           []string      `json:"to"`
+	Cc           []string      `json:"cc"`
+	Subject      string        `json:"subject"`
+	Date         *time.Time    `json:"date"` // null when the Date field is missing or unreadable
+	Received     time.Time     `json:"received"`
+	Size         int64         `json:"size"`
+	EnvelopeFrom string        `json:"envelope_from"`
+	EnvelopeTo   []string      `json:"envelope_to"`
+	Attachments  []Attachment  `json:"attachments"`
+	Seen         bool          `json:"seen"`
+	Findings     lint.Counts   `json:"findings"`
+	view         *msg.View     // for show and echo
+	raw          []byte        // the bytes as stored, for show --raw and lint
+	record       *store.Record // nil for mail another tool dropped in
+	lint         []lint.Finding
+}
+
+// Attachment is one attachment of an Item.
+type Attachment struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"` // octets after transfer decoding
+	Type string `json:"type"`
+}
+
+// maxRead bounds the bytes of one message that list, show and lint read.
+const maxRead = 64 << 20
+
+// loadItem reads one message: the store's summary (decoded From, Subject,
+// Date, as the Inbox shows them), the message through smtpcore/msg (To and
+// Cc apart, attachments), its session record and its findings.
+func loadItem(st *store.Store, s store.Summary) (*Item, error) {
+	rc, err := st.Open(s.ID)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(io.LimitReader(rc, maxRead))
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := st.Record(s.ID)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	it := newItem(s, raw, rec)
+	return it, nil
+}
+
+// newItem builds an Item from its parts; rec may be nil.
+func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
+	v, _ := msg.ReadView(bytes.NewReader(raw), msg.ReadLimits{}) // tolerant: a damaged message still gives a View
+	it := &Item{
+		ID: s.ID, From: s.From, Subject: s.Subject, Received: s.Received, Size: s.Size,
+		EnvelopeFrom: s.MailFrom, EnvelopeTo: nonNil(s.Rcpts), Seen: !s.Unread,
+		To: splitList(v.To), Cc: splitList(v.Cc), Attachments: []Attachment{},
+		view: v, raw: raw, record: rec,
+	}
+	if !s.Date.IsZero() {
+		d := s.Date
+		it.Date = &d
+	}
+	for _, p := range v.Attachments {
+		it.Attachments = append(it.Attachments, Attachment{Name: p.Filename, Size: p.Size, Type: p.ContentType})
+	}
+	it.lint = lint.Check(raw, envelopeOf(rec))
+	it.Findings = lint.Count(it.lint)
+	return it
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// splitList splits msg.View's "A <a@x>, B <b@y>" display form into entries,
+// keeping commas inside quoted names.
+func splitList(s string) []string {
+	out := []string{}
+	quoted, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				if e := strings.TrimSpace(s[start:i]); e != "" {
+					out = append(out, e)
+				}
+				start = i + 1
+			}
+		}
+	}
+	if e := strings.TrimSpace(s[start:]); e != "" {
+		out = append(out, e)
+	}
+	return out
+}
+
+// envelopeOf turns a session record into the linter's Envelope: sender and
+// recipients, and the MAIL FROM parameters BODY=8BITMIME and SMTPUTF8 as the
+// transcript shows them (RFC 6152, RFC 6531); bare LF or CR as the record's
+// warnings say the server let it in.
+func envelopeOf(rec *store.Record) lint.Envelope {
+	if rec == nil {
+		return lint.Envelope{}
+	}
+	env := lint.Envelope{Known: true, MailFrom: rec.MailFrom, Rcpts: rec.Rcpts}
+	sawMail := false
+	for _, e := range rec.Transcript {
+		if e.Dir != smtpcore.DirClient || !strings.HasPrefix(strings.ToUpper(e.Text), "MAIL FROM:") {
+			continue
+		}
+		sawMail = true // the last MAIL of the session is this message's
+		env.Body8BitMIME, env.SMTPUTF8 = false, false
+		for _, p := range strings.Fields(e.Text)[1:] {
+			switch strings.ToUpper(p) {
+			case "BODY=8BITMIME", "BODY=BINARYMIME":
+				env.Body8BitMIME = true
+			case "SMTPUTF8":
+				env.SMTPUTF8 = true
+			}
+		}
+	}
+	for _, w := range rec.Warnings {
+		if strings.Contains(w, "bare LF") || strings.Contains(w, "bare CR") {
+			env.BareLF = true
+		}
+	}
+	if !sawMail { // no transcript: trust the server, which warns about undeclared 8-bit data
+		env.Body8BitMIME = true
+		for _, a := range append([]string{rec.MailFrom}, rec.Rcpts...) {
+			if !msg.IsASCIIAddress(a) {
+				env.SMTPUTF8 = true // the server refuses such an address without SMTPUTF8
+			}
+		}
+		for _, w := range rec.Warnings {
+			if strings.Contains(w, "without BODY=8BITMIME") {
+				env.Body8BitMIME = false
+			}
+		}
+	}
+	return env
+}
