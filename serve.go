@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"letterbox/cli"
 	"letterbox/server"
 	"letterbox/server/store"
 )
@@ -27,6 +28,7 @@ type serveOptions struct {
 	store     string
 	logLevel  string
 	logFormat string
+	echo      bool // --echo: print each message as it arrives
 }
 
 // runServe runs the SMTP server without a window until SIGINT or SIGTERM.
@@ -49,7 +51,11 @@ func runServe(args []string) int {
 	cfg.Logger = log
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, cfg, opts.store, log); err != nil {
+	var echo io.Writer
+	if opts.echo {
+		echo = os.Stdout
+	}
+	if err := serve(ctx, cfg, opts.store, log, echo); err != nil {
 		log.WithError(err).Error("letterbox serve failed")
 		return 1
 	}
@@ -57,12 +63,16 @@ func runServe(args []string) int {
 }
 
 // serve opens the store, runs the server until ctx ends, and shuts down.
-func serve(ctx context.Context, cfg server.Config, storeDir string, log *logrus.Logger) error {
+// With echo set, each message received is printed there (cli.Echo).
+func serve(ctx context.Context, cfg server.Config, storeDir string, log *logrus.Logger, echo io.Writer) error {
 	st, err := store.Open(storeDir, store.Options{Logger: log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if echo != nil {
+		defer cli.EchoStore(echo, st)()
+	}
 	srv, err := server.New(cfg, st)
 	if err != nil {
 		return err
@@ -127,6 +137,7 @@ func parseServeFlags(args []string, out io.Writer) (server.Config, serveOptions,
 	fs.BoolVar(&cfg.FullTranscript, "full-transcript", false, "keep each message's text in its session transcript")
 	fs.StringVar(&opts.logLevel, "log-level", "info", "`level`: debug, info, warn or error")
 	fs.StringVar(&opts.logFormat, "log-format", "text", "`format`: text or json")
+	fs.BoolVar(&opts.echo, "echo", false, "print each message as it arrives: From, To, envelope, Subject, Date, attachments, findings, its first 20 lines")
 	fs.Usage = func() { serveUsage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return cfg, opts, err

@@ -61,10 +61,11 @@ func inboxLint(dir string, args []string, env Env) error {
 	case missing != nil:
 		return missing
 	}
-	var c lint.Counts
-	for _, f := range out {
-		c = addCounts(c, f.Finding)
+	plain := make([]lint.Finding, len(out))
+	for i, f := range out {
+		plain[i] = f.Finding
 	}
+	c := lint.Count(plain)
 	if !*asJSON {
 		fmt.Fprintf(env.Stderr, "%d error(s), %d warning(s), %d info\n", c.Error, c.Warning, c.Info)
 	}
@@ -150,9 +151,4 @@ func printFindings(w io.Writer, fs []LintFinding) {
 		}
 		fmt.Fprintf(w, "%s  %-7s %s  [%s]%s: %s%s\n", f.ID, f.Severity, f.Rule, f.RFC, where, f.Message, ex)
 	}
-}
-
-func addCounts(c lint.Counts, f lint.Finding) lint.Counts {
-	n := lint.Count([]lint.Finding{f})
-	return lint.Counts{Error: c.Error + n.Error, Warning: c.Warning + n.Warning, Info: c.Info + n.Info}
 }

@@ -190,7 +190,7 @@ func (s *session) finishMessage() error {
 	}
 	s.messages++
 	s.log.WithFields(logrus.Fields{
-		"id": b.d.ID(), "from": rec.MailFrom, "rcpts": strings.Join(rec.Rcpts, ","), "size": sum.Size,
+		"id": b.d.ID(), "from": rec.MailFrom, "rcpts": strings.Join(rec.Rcpts, ","), "size": sum.Size, "subject": printable([]byte(sum.Subject), 200),
 	}).Info("message received")
 	s.reply(ok)
 	return nil
