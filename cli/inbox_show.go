@@ -83,9 +83,9 @@ func inboxShow(dir string, args []string, env Env) error {
 	case *raw:
 		return writePeer(env.Stdout, it.raw)
 	case *text:
-		return writePeer(env.Stdout, []byte(it.view.Text))
+		return writePeer(env.Stdout, withNewline(it.view.Text))
 	case *html:
-		return writePeer(env.Stdout, []byte(it.view.HTML))
+		return writePeer(env.Stdout, withNewline(it.view.HTML))
 	case *part != "":
 		return extractPart(it, *part, *output, env.Stdout)
 	}
@@ -102,6 +102,14 @@ func newDetail(it *Item) *Detail {
 		d.Parts = append(d.Parts, Part{Path: p.Path, Type: p.ContentType, Charset: p.Charset, Filename: p.Filename, Disposition: p.Disposition, Size: p.Size})
 	}
 	return d
+}
+
+// withNewline ends a non-empty body with a line break, for the shell.
+func withNewline(s string) []byte {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return []byte(s)
 }
 
 // writePeer writes bytes a peer sent: as they are into a pipe or file, with
