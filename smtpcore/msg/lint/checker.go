@@ -37,8 +37,8 @@ func (c *checker) add(rule string, w Where, message string, excerpt []byte) {
 	if excerpt != nil {
 		ex = Excerpt(excerpt)
 	}
-	w.Header = escape([]byte(w.Header), -1)
-	c.out = append(c.out, newFinding(rule, w, escape([]byte(message), -1), ex))
+	w.Header = Escape([]byte(w.Header), -1)
+	c.out = append(c.out, newFinding(rule, w, Escape([]byte(message), -1), ex))
 }
 
 // once reports whether rule has not yet been reported for part, and marks it.

@@ -171,10 +171,11 @@ const maxExcerpt = 60
 // runes; control and format characters (C0, DEL, C1, bidi overrides),
 // CR, LF and tab escaped as \r, \n, \t, \xNN or \uNNNN; invalid UTF-8
 // bytes as \xNN. The result holds no control character.
-func Excerpt(b []byte) string { return escape(b, maxExcerpt) }
+func Excerpt(b []byte) string { return Escape(b, maxExcerpt) }
 
-// escape is Excerpt with a limit of max runes (max < 0: no limit).
-func escape(b []byte, max int) string {
+// Escape is Excerpt with a limit of max runes (max < 0: no limit), for
+// showing a whole line of a message.
+func Escape(b []byte, max int) string {
 	var sb strings.Builder
 	n := 0
 	for len(b) > 0 && n != max {
