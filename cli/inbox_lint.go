@@ -66,7 +66,7 @@ func inboxLint(dir string, args []string, env Env) error {
 		plain[i] = f.Finding
 	}
 	c := lint.Count(plain)
-	if !*asJSON {
+	if !*asJSON && len(out) > 0 { // silent on clean mail
 		fmt.Fprintf(env.Stderr, "%d error(s), %d warning(s), %d info\n", c.Error, c.Warning, c.Info)
 	}
 	if c.Error > 0 {

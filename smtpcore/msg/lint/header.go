@@ -38,13 +38,13 @@ func (c *checker) checkTopHeader(top *entity) {
 	}
 	if fs := count["date"]; len(fs) > 0 {
 		if _, err := mail.ParseDate(strings.TrimSpace(fs[0].value)); err != nil {
-			c.add("rfc5322.date-syntax", Where{Header: fs[0].name, Line: fs[0].line + 1}, "", []byte(fs[0].value))
+			c.add("rfc5322.date-syntax", Where{Header: fs[0].name, Line: fs[0].line + 1}, "", []byte(strings.TrimSpace(fs[0].value)))
 		}
 	}
 	if fs := count["message-id"]; len(fs) == 0 {
 		c.add("rfc5322.message-id-missing", Where{Header: "Message-ID"}, "", nil)
 	} else if !msgIDRe.MatchString(strings.TrimSpace(stripComments(fs[0].value))) {
-		c.add("rfc5322.message-id-syntax", Where{Header: fs[0].name, Line: fs[0].line + 1}, "", []byte(fs[0].value))
+		c.add("rfc5322.message-id-syntax", Where{Header: fs[0].name, Line: fs[0].line + 1}, "", []byte(strings.TrimSpace(fs[0].value)))
 	}
 	for _, name := range addressFields {
 		for _, f := range count[strings.ToLower(name)] {
@@ -74,7 +74,7 @@ func (c *checker) checkAddresses(f field) {
 			return // "undisclosed-recipients:;" (RFC 5322 §3.4, group with no mailbox)
 		}
 		c.add("rfc5322.address-syntax", Where{Header: f.name, Line: f.line + 1},
-			fmt.Sprintf("%s does not parse as an address list: %v", f.name, err), []byte(f.value))
+			fmt.Sprintf("%s does not parse as an address list: %v", f.name, err), []byte(strings.TrimSpace(f.value)))
 	}
 }
 

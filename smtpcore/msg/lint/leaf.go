@@ -189,12 +189,12 @@ func (c *checker) checkCharset(e *entity, path string, text []byte) string {
 			if cs != "" {
 				rule = "mime.charset-undecodable"
 			}
-			c.add(rule, w, "8-bit text in a part without a charset for it (US-ASCII is the default)", text[max(0, at-20):min(len(text), at+20)])
+			c.add(rule, w, "8-bit text in a part without a charset for it (US-ASCII is the default)", around(text, at))
 		}
 		return string(text)
 	case cs == "utf-8" || cs == "utf8":
 		if !utf8.Valid(text) {
-			c.add("mime.charset-undecodable", w, "the text is not valid UTF-8", text[max(0, at-20):min(len(text), at+20)])
+			c.add("mime.charset-undecodable", w, "the text is not valid UTF-8", around(text, at))
 		}
 		return string(text)
 	}
@@ -208,4 +208,16 @@ func (c *checker) checkCharset(e *entity, path string, text []byte) string {
 		c.add("mime.charset-undecodable", w, fmt.Sprintf("the text has bytes that are not %s", cs), nil)
 	}
 	return string(out)
+}
+
+// around returns up to 20 bytes either side of text[at], within its line.
+func around(text []byte, at int) []byte {
+	from, to := max(0, at-20), min(len(text), at+20)
+	if i := bytes.LastIndexAny(text[from:at], "\r\n"); i >= 0 {
+		from += i + 1
+	}
+	if i := bytes.IndexAny(text[at:to], "\r\n"); i >= 0 {
+		to = at + i
+	}
+	return text[from:to]
 }
