@@ -74,17 +74,20 @@ func Inbox(args []string, env Env) int {
 
 // openStore opens an existing store for reading alongside a running server
 // or app. It never creates one: a directory without new/ and cur/ is
-// ExitStore. store.Open takes the store's lock file only when no one else
-// holds it (then it also does the owner's crash clean-up, as the server
-// would); with a server running it reads without it, and sees the server's
-// deliveries after Refresh.
+// ExitStore. It opens as a reader, never as the store's owner (see
+// holdOwnerLock): it does not clean tmp/ or records, so a Maildir delivery
+// in flight from another program is safe, and a server that starts while a
+// `wait` runs still becomes the owner. It sees the server's deliveries after
+// Refresh.
 func openStore(dir string) (*store.Store, error) {
 	for _, d := range []string{"new", "cur"} {
 		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {
 			return nil, fail(ExitStore, "no store in %s (no %s/ folder)", Clean(dir), d)
 		}
 	}
+	release := holdOwnerLock(dir)
 	st, err := store.Open(dir, store.Options{})
+	release()
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)
 	}

@@ -336,3 +336,36 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+// TestInboxIsNotTheOwner: with no server running, inbox opens the store as a
+// reader: it leaves tmp/ alone (a delivery in flight from another program)
+// and does not keep the owner lock, so a server that starts later gets it.
+func TestInboxIsNotTheOwner(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, st, goodMsg, record("zoe@example.org", "bob@example.net"))
+	st.Close()
+	inFlight := filepath.Join(dir, "tmp", "1764500000.M1P2.dovecot")
+	if err := os.WriteFile(inFlight, []byte("From: a@b\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := run(t, dir, "list"); code != 0 {
+		t.Fatalf("list = %d: %s", code, errs)
+	}
+	if _, err := os.Stat(inFlight); err != nil {
+		t.Errorf("inbox list removed %s from tmp/: %v", inFlight, err)
+	}
+	release := holdOwnerLock(dir)
+	defer release()
+	if _, err := os.Stat(filepath.Join(dir, ".letterbox", "lock")); err != nil {
+		t.Fatalf("no lock file: %v", err)
+	}
+	f, _ := os.OpenFile(filepath.Join(dir, ".letterbox", "lock"), os.O_RDWR, 0)
+	defer f.Close()
+	if err := syscallFlockNB(f); err == nil {
+		t.Error("holdOwnerLock did not hold the lock")
+	}
+}
