@@ -70,6 +70,7 @@ type field struct {
 // entity is a MIME entity: its header and the lines of its body.
 type entity struct {
 	path        string
+	parent      string // media type of the enclosing multipart, "" at the top
 	fields      []field
 	bodyFrom    int // first body line index
 	bodyTo      int // one past the last body line

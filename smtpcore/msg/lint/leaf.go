@@ -55,7 +55,10 @@ func (c *checker) checkLeaf(e *entity) {
 			}
 		}
 	}
-	if name == "" && (disp == "attachment" || disp == "" && strings.HasPrefix(e.contentType, "application/")) {
+	// The control and signature parts of PGP/MIME and S/MIME (RFC 1847, RFC
+	// 3156, RFC 8551) are for the client, not files for the reader.
+	security := e.parent == "multipart/signed" || e.parent == "multipart/encrypted"
+	if name == "" && !security && (disp == "attachment" || disp == "" && strings.HasPrefix(e.contentType, "application/")) {
 		f, _ := e.get("Content-Type")
 		c.add("practical.attachment-no-filename", Where{Header: f.name, Part: path, Line: f.line + 1},
 			fmt.Sprintf("a %s attachment without filename or name: clients save it as \"noname\" or \"Part %s\"", e.contentType, path), nil)

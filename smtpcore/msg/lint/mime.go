@@ -96,6 +96,7 @@ func (c *checker) walk(e *entity, depth int, bounds []string) {
 	var kinds []string
 	for i, r := range children {
 		child := c.parseEntity(r[0], r[1], childPath(e.path, i+1))
+		child.parent = e.contentType
 		kinds = append(kinds, child.contentType)
 		c.walk(child, depth+1, append(bounds[:len(bounds):len(bounds)], b))
 	}
