@@ -3,9 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -63,11 +61,10 @@ func loadItem(st *store.Store, s store.Summary) (*Item, error) {
 		return nil, err
 	}
 	rec, err := st.Record(s.ID)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+	if err != nil {
+		rec = nil // none (another tool's mail) or unreadable: the envelope is unknown
 	}
-	it := newItem(s, raw, rec)
-	return it, nil
+	return newItem(s, raw, rec), nil
 }
 
 // newItem builds an Item from its parts; rec may be nil.
