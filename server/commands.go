@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,14 +135,19 @@ func (s *session) cmdMail(arg string) error {
 }
 
 // mailParams checks the ESMTP parameters of MAIL against what EHLO offered.
+// After HELO nothing was offered (RFC 5321 §4.1.1.1: extensions are for EHLO
+// sessions), so every parameter is unknown to the session and answered 555
+// 5.5.4 as §4.1.1.11 asks.
 func (s *session) mailParams(tx *transaction, params smtpcore.Params) *smtpcore.Reply {
 	for _, key := range sortedKeys(params) {
 		value := params[key]
 		switch {
+		case !s.ehlo:
+			return smtpcore.NewReply(555, "5.5.4", "Parameter %s needs EHLO: no extension is offered after HELO", key)
 		case key == "SIZE" && !s.cfg.DisableSize: // RFC 1870 §6
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 {
-				return smtpcore.NewReply(501, "5.5.4", "Bad SIZE value %.20q", value)
+			n, ok := sizeValue(value)
+			if !ok {
+				return smtpcore.NewReply(501, "5.5.4", "Bad SIZE value %.20q: 1 to 20 digits (RFC 1870)", value)
 			}
 			if n > s.cfg.MaxMessageBytes {
 				return smtpcore.NewReply(552, "5.3.4", "Message size exceeds fixed maximum message size of %d octets", s.cfg.MaxMessageBytes)
@@ -159,12 +165,26 @@ func (s *session) mailParams(tx *transaction, params smtpcore.Params) *smtpcore.
 				return smtpcore.NewReply(501, "5.5.4", "SMTPUTF8 takes no value")
 			}
 			tx.utf8 = true
-		case key == "AUTH" && s.srv.auth != nil: // RFC 4954 §5: accepted, not trusted
+		case key == "AUTH" && len(s.authMechanisms()) > 0: // RFC 4954 §5: accepted, not trusted
 		default:
 			return smtpcore.NewReply(555, "5.5.4", "Unsupported parameter %s", key)
 		}
 	}
 	return nil
+}
+
+// sizeValue reads an RFC 1870 size-value, 1*20DIGIT. Twenty digits are good
+// syntax even past what an int64 holds: such a value is simply too big, so it
+// comes back as math.MaxInt64 for the 552 it deserves.
+func sizeValue(v string) (int64, bool) {
+	if v == "" || len(v) > 20 || strings.Trim(v, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil { // digits only: the one error left is a range error
+		return math.MaxInt64, true
+	}
+	return n, true
 }
 
 // needUTF8 refuses a non-ASCII address sent without SMTPUTF8 (RFC 6531 §3.4).

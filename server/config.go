@@ -31,7 +31,8 @@ type Config struct {
 	AuthFailDelay time.Duration
 
 	// AllowBareLF accepts a bare CR or LF in the message text and records a
-	// warning; by default such a message is refused with 550 5.6.0 (RFC 5321 §2.3.8).
+	// warning, and lets a bare LF end a command line; by default such a message
+	// is refused with 550 5.6.0 and such a line with 500 5.5.2 (RFC 5321 §2.3.8).
 	AllowBareLF bool
 
 	DisablePipelining          bool // RFC 2920

@@ -48,16 +48,23 @@ func (s *session) cmdData(arg string) error {
 }
 
 // cmdBdat handles BDAT size [LAST] (RFC 3030 §2): the chunk is always read,
-// even when it is refused, so that the session stays in step.
+// even when it is refused, so that the session stays in step. BDAT belongs to
+// CHUNKING, which only EHLO offers: after HELO (or before any greeting) it
+// gets 503 5.5.1 "Send EHLO first", as AUTH does here; 503, not 502, because
+// the command is implemented and becomes valid once EHLO is sent (RFC 5321
+// §4.2.4 keeps 502 for commands not implemented; the server gives 502 when
+// CHUNKING is switched off in its config).
 func (s *session) cmdBdat(arg string) error {
-	size, last, ok := parseBdat(arg)
-	if !ok { // the chunk length is unknown: the stream cannot be followed
-		s.reply(smtpcore.NewReply(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection"))
+	size, last, bad := parseBdat(arg)
+	if bad != nil { // the chunk length is unknown or unreadable: the stream cannot be followed
+		s.reply(bad)
 		return errClose
 	}
 	s.conn.SetReadDeadline(time.Now().Add(s.cfg.DataTimeout))
 	var refuse *smtpcore.Reply
 	switch {
+	case !s.ehlo:
+		refuse = smtpcore.NewReply(503, "5.5.1", "Send EHLO first: BDAT is part of CHUNKING (RFC 3030), which is offered after EHLO only")
 	case s.tx == nil:
 		refuse = smtpcore.NewReply(503, "5.5.1", "Send MAIL first")
 	case len(s.tx.rcpts) == 0:
@@ -98,23 +105,27 @@ func (s *session) cmdBdat(arg string) error {
 	return nil
 }
 
-// parseBdat reads "size" or "size LAST".
-func parseBdat(arg string) (size int64, last bool, ok bool) {
+// parseBdat reads "chunk-size" or "chunk-size LAST" (RFC 3030 §4:
+// chunk-size = 1*DIGIT, so no sign; leading zeros are digits like any).
+// A size past what an int64 holds is good syntax that no session can follow:
+// 552 5.3.4. Both refusals end the session, since the chunk's end is unknown.
+func parseBdat(arg string) (size int64, last bool, bad *smtpcore.Reply) {
+	syntax := smtpcore.NewReply(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection")
 	fields := strings.Fields(arg)
-	if len(fields) == 0 || len(fields) > 2 {
-		return 0, false, false
-	}
-	size, err := strconv.ParseInt(fields[0], 10, 64)
-	if err != nil || size < 0 || fields[0][0] == '+' {
-		return 0, false, false
+	if len(fields) == 0 || len(fields) > 2 || strings.Trim(fields[0], "0123456789") != "" {
+		return 0, false, syntax
 	}
 	if len(fields) == 2 {
 		if !strings.EqualFold(fields[1], "LAST") {
-			return 0, false, false
+			return 0, false, syntax
 		}
 		last = true
 	}
-	return size, last, true
+	size, err := strconv.ParseInt(fields[0], 10, 64)
+	if err != nil { // digits only: the one error left is a range error
+		return 0, false, smtpcore.NewReply(552, "5.3.4", "Chunk size %.24s… is more than any message can be; closing connection", fields[0])
+	}
+	return size, last, nil
 }
 
 // discard reads and drops n octets of a refused chunk.

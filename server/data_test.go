@@ -243,12 +243,32 @@ func TestBDATTooBig(t *testing.T) {
 	}
 }
 
+// TestBDATBadSyntaxCloses: a chunk whose size cannot be read ends the
+// session, since its end is unknown (RFC 3030 chunk-size = 1*DIGIT: no sign,
+// issue 13 point 6); a size no int64 holds is good syntax but too big.
 func TestBDATBadSyntaxCloses(t *testing.T) {
-	srv, _ := testServer(t, Config{})
-	c := pipeSession(t, srv)
-	c.ehlo("client.test")
-	c.cmd("BDAT ten", 501, "5.5.4")
-	c.expectClosed()
+	for _, tt := range []struct {
+		arg      string
+		code     int
+		enhanced string
+	}{
+		{"BDAT ten", 501, "5.5.4"},
+		{"BDAT -0", 501, "5.5.4"},
+		{"BDAT -0 LAST", 501, "5.5.4"},
+		{"BDAT +5", 501, "5.5.4"},
+		{"BDAT 0x10", 501, "5.5.4"},
+		{"BDAT 5 FIRST", 501, "5.5.4"},
+		{"BDAT", 501, "5.5.4"},
+		{"BDAT 9223372036854775808", 552, "5.3.4"},
+	} {
+		t.Run(tt.arg, func(t *testing.T) {
+			srv, _ := testServer(t, Config{})
+			c := pipeSession(t, srv)
+			c.ehlo("client.test")
+			c.cmd(tt.arg, tt.code, tt.enhanced)
+			c.expectClosed()
+		})
+	}
 }
 
 // failingDelivery stands in for a store whose disk fails.

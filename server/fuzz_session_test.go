@@ -174,5 +174,6 @@ func fuzzSeeds() []string {
 	for range 50 {
 		pipelined.WriteString("NOOP\r\nRSET\r\n")
 	}
+	seeds = append(seeds, grammarSeeds()...)
 	return append(seeds, pipelined.String())
 }

@@ -164,7 +164,7 @@ func (s *session) next() (smtpcore.Command, error) {
 		if err := s.awaitCommand(); err != nil {
 			return smtpcore.Command{}, err
 		}
-		line, err := smtpcore.ReadLine(s.r, s.cfg.MaxLineLength-2, s.line[:0])
+		line, err := s.readCommandLine()
 		s.setIdle(false)
 		s.cmdAt = time.Now()
 		var r *smtpcore.Reply
@@ -172,6 +172,9 @@ func (s *session) next() (smtpcore.Command, error) {
 		case errors.Is(err, smtpcore.ErrLineTooLong):
 			s.trans.add(smtpcore.DirClient, "<command line too long, discarded>")
 			r = smtpcore.NewReply(500, "5.5.2", "Line too long (limit %d octets)", s.cfg.MaxLineLength)
+		case errors.Is(err, smtpcore.ErrBareLF):
+			s.trans.add(smtpcore.DirClient, "<command line with a bare LF, discarded>")
+			r = smtpcore.NewReply(500, "5.5.2", "Line holds a bare LF; SMTP lines end with CRLF and nothing else (RFC 5321 section 2.3.8)")
 		case err != nil:
 			return smtpcore.Command{}, err
 		default:
@@ -189,6 +192,22 @@ func (s *session) next() (smtpcore.Command, error) {
 			return smtpcore.Command{}, err
 		}
 	}
+}
+
+// readCommandLine reads one command line. RFC 5321 §2.3.8 ends lines with
+// CRLF only, so a bare LF ends nothing: the line runs on to its CRLF and is
+// refused whole (ErrBareLF, 500 5.5.2). "MAIL FROM:<a@b>\nRCPT TO:<c@d>\r\n"
+// is thus one bad line, never two commands, just as the DATA reader ends a
+// message on <CRLF>.<CRLF> alone and the message with a bare LF is refused
+// once it has ended (550 5.6.0); the session goes on in both cases.
+// AllowBareLF, the switch that keeps such messages, takes LF-ended command
+// lines too (`nc` without -C, scripts that write "\n"): one setting for both,
+// as Postfix has one (smtpd_forbid_bare_newline) for commands and text.
+func (s *session) readCommandLine() ([]byte, error) {
+	if s.cfg.AllowBareLF {
+		return smtpcore.ReadLine(s.r, s.cfg.MaxLineLength-2, s.line[:0])
+	}
+	return smtpcore.ReadCRLFLine(s.r, s.cfg.MaxLineLength-2, s.line[:0])
 }
 
 // awaitCommand arms the command timeout and, outside a transaction, lets

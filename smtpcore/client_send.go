@@ -3,6 +3,7 @@ package smtpcore
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -180,26 +181,36 @@ func needsUTF8(from Path, rcpts []Path, msg Message) string {
 }
 
 // checkEnvelope parses every address as a MAIL or RCPT path would be
-// (RFC 5321 §4.1.2), so no field can carry a second command, and returns the
-// paths. The error names the address.
+// (RFC 5321 §4.1.2) and returns the paths. Each address must be one whole
+// Mailbox, read back exactly (quoted local parts and address literals, which
+// may hold "<" and ">", included), so no field can carry a parameter or a
+// second command. The error names the address.
 func checkEnvelope(env Envelope) (Path, []Path, error) {
 	if len(env.To) == 0 {
 		return Path{}, nil, fmt.Errorf("no recipient")
 	}
-	from, _, err := ParseMailArg("FROM:<" + env.From + ">")
-	if err != nil || strings.ContainsAny(env.From, "<>\r\n") {
+	from, params, err := ParseMailArg("FROM:<" + env.From + ">")
+	if err == nil && (len(params) > 0 || from.String() != env.From) {
+		err = errNotOnePath
+	}
+	if err != nil || strings.ContainsAny(env.From, "\r\n") {
 		return Path{}, nil, fmt.Errorf("invalid sender address %q: %s", env.From, reason(err))
 	}
 	rcpts := make([]Path, len(env.To))
 	for i, a := range env.To {
-		p, _, err := ParseRcptArg("TO:<" + a + ">")
-		if err != nil || a == "" || strings.ContainsAny(a, "<>\r\n") {
+		p, params, err := ParseRcptArg("TO:<" + a + ">")
+		if err == nil && (len(params) > 0 || p.String() != a) {
+			err = errNotOnePath
+		}
+		if err != nil || a == "" || strings.ContainsAny(a, "\r\n") {
 			return Path{}, nil, fmt.Errorf("invalid recipient address %q: %s", a, reason(err))
 		}
 		rcpts[i] = p
 	}
 	return from, rcpts, nil
 }
+
+var errNotOnePath = errors.New("not one address: angle brackets, a source route or parameters are not allowed here")
 
 // reason is the text of a parse error without its reply code (the error is a
 // local check, not something the server said).
@@ -210,7 +221,7 @@ func reason(err error) string {
 	if err != nil {
 		return err.Error()
 	}
-	return "angle brackets, CR or LF are not allowed in an address"
+	return "CR or LF are not allowed in an address"
 }
 
 // reset sends RSET after a failed transaction, so the connection can carry

@@ -88,19 +88,25 @@ func parsePathAndParams(s string, sender bool) (Path, Params, error) {
 }
 
 // closingBracket finds the ">" that ends a path starting at s[0] == '<',
-// skipping over quoted strings in the local part.
+// skipping over quoted strings in the local part and over an address literal,
+// whose dcontent may hold ">" too (RFC 5321 §4.1.3).
 func closingBracket(s string) int {
 	if s == "" || s[0] != '<' {
 		return -1
 	}
-	quoted := false
+	quoted, literal := false, false
 	for i := 1; i < len(s); i++ {
 		switch c := s[i]; {
+		case literal:
+			literal = c != ']'
 		case quoted && c == '\\':
 			i++
 		case c == '"':
 			quoted = !quoted
-		case !quoted && c == '>':
+		case quoted:
+		case c == '[' && s[i-1] == '@':
+			literal = true
+		case c == '>':
 			return i
 		}
 	}
@@ -170,7 +176,7 @@ func splitMailbox(s string) (local, domain string, err error) {
 			return "", "", pathError("text after the quoted local part")
 		}
 	} else {
-		at = strings.LastIndexByte(s, '@')
+		at = domainAt(s)
 		if at < 0 {
 			at = len(s)
 		}
@@ -189,10 +195,26 @@ func splitMailbox(s string) (local, domain string, err error) {
 	if len(domain) > MaxDomainLength {
 		return "", "", pathError("domain longer than 255 octets")
 	}
-	if !validDomain(domain) && !validAddressLiteral(domain) {
+	if strings.HasPrefix(domain, "[") {
+		if err := CheckAddressLiteral(domain); err != nil {
+			return "", "", pathError(err.Error())
+		}
+	} else if !validDomain(domain) {
 		return "", "", pathError("bad domain " + quote(domain))
 	}
 	return local, domain, nil
+}
+
+// domainAt returns the index of the "@" before the domain of an unquoted
+// mailbox: the last "@", or the one before a final address literal, whose
+// dcontent may hold "@" (RFC 5321 §4.1.3). -1 when there is none.
+func domainAt(s string) int {
+	if strings.HasSuffix(s, "]") {
+		if b := strings.LastIndexByte(s, '['); b > 0 && s[b-1] == '@' {
+			return b - 1
+		}
+	}
+	return strings.LastIndexByte(s, '@')
 }
 
 // quotedEnd returns the index of the closing quote of a Quoted-string at s[0],
@@ -257,19 +279,6 @@ func validDomain(d string) bool {
 			if !ok {
 				return false
 			}
-		}
-	}
-	return true
-}
-
-// validAddressLiteral accepts "[IPv4]", "[IPv6:...]" and general literals "[tag:text]".
-func validAddressLiteral(d string) bool {
-	if len(d) < 3 || d[0] != '[' || d[len(d)-1] != ']' {
-		return false
-	}
-	for _, c := range []byte(d[1 : len(d)-1]) {
-		if c < 33 || c > 126 || c == '[' || c == ']' || c == '\\' {
-			return false
 		}
 	}
 	return true

@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"net"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
 	"golang.org/x/net/idna"
+
+	"letterbox/smtpcore"
 )
 
 // RFC 5321 §4.5.3.1 size limits, in octets.
@@ -46,11 +47,17 @@ func addressParser() *mail.AddressParser {
 	return &mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader}}
 }
 
-// ParseAddress parses one RFC 5322 mailbox: a bare addr-spec or
-// `Display Name <addr-spec>`, with quoted local parts, RFC 2047 encoded
-// display names and UTF-8 (RFC 6532). The addr-spec must obey the RFC 5321
-// limits (local part ≤64, domain ≤255, path ≤256 octets) and have a valid
-// domain name or address literal. CR or LF anywhere is refused. Errors are
+// ParseAddress parses one mailbox: a bare addr-spec or `Display Name
+// <addr-spec>`, with RFC 2047 encoded display names and UTF-8 (RFC 6532). The
+// addr-spec must be an RFC 5321 Mailbox (§4.1.2), the grammar the server
+// applies to MAIL and RCPT (smtpcore.ParseMailbox), so every address SMTP can
+// carry is taken and no other: a Dot-string or Quoted-string local part
+// (`"x>y"@y.test`, `""@y.test`), a domain or an address literal of §4.1.3
+// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:text]`), the UTF-8 forms of
+// RFC 6531, and the limits of §4.5.3.1 (local part ≤64, domain ≤255, path
+// ≤256 octets). A domain name must also pass IDNA 2008 lookup rules. The
+// result's Address holds the local part unquoted, as net/mail's does;
+// AddrSpec gives the wire form back. CR or LF anywhere is refused. Errors are
 // *AddressError naming the input. Safe for concurrent use.
 func ParseAddress(s string) (*mail.Address, error) {
 	if strings.ContainsAny(s, "\r\n") {
@@ -65,74 +72,121 @@ func ParseAddress(s string) (*mail.Address, error) {
 	case !strings.Contains(t, "@"):
 		return nil, addrErr(s, "missing @", nil)
 	}
-	a, err := addressParser().Parse(t)
+	before, spec, after, angle, err := splitMailboxText(t)
 	if err != nil {
-		return nil, addrErr(s, syntaxReason(t, err), err)
-	}
-	if err := checkAddrSpec(AddrSpec(a)); err != nil {
 		return nil, addrErr(s, err.Error(), err)
 	}
-	return a, nil
+	p, err := checkAddrSpec(spec)
+	if err != nil {
+		return nil, addrErr(s, err.Error(), err)
+	}
+	name, err := displayName(before, after, angle)
+	if err != nil {
+		return nil, addrErr(s, strings.TrimPrefix(err.Error(), "mail: "), err)
+	}
+	return &mail.Address{Name: name, Address: smtpcore.UnquoteLocalPart(p.Local) + "@" + p.Domain}, nil
 }
 
-// syntaxReason turns net/mail's terse errors into words for the common cases.
-func syntaxReason(t string, err error) string {
-	bare := strings.TrimSuffix(strings.TrimPrefix(t, "<"), ">")
-	if i := strings.LastIndex(bare, "<"); i >= 0 {
-		bare = bare[i+1:]
+// splitMailboxText finds the addr-spec in t: inside the first "<" … ">" that
+// stands outside quoted strings, comments and address literals, else t up to
+// a trailing comment ("john@example.org (John)"). before and after are what
+// surrounds it, for the display name.
+func splitMailboxText(t string) (before, spec, after string, angle bool, err error) {
+	lt := topLevelIndex(t, '<')
+	if lt < 0 {
+		if c := topLevelIndex(t, '('); c >= 0 {
+			return "", strings.TrimSpace(t[:c]), t[c:], false, nil
+		}
+		return "", t, "", false, nil
 	}
-	switch {
-	case strings.HasSuffix(bare, "@"):
-		return "missing domain"
-	case strings.HasPrefix(bare, "@"):
-		return "missing local part"
+	gt := topLevelIndex(t[lt+1:], '>')
+	if gt < 0 {
+		return "", "", "", true, errors.New("missing > after <")
 	}
-	return strings.TrimPrefix(err.Error(), "mail: ")
+	return t[:lt], t[lt+1 : lt+1+gt], t[lt+2+gt:], true, nil
 }
 
-// checkAddrSpec applies the RFC 5321 limits and domain rules to an addr-spec
-// in its wire form (local part quoted where needed).
-func checkAddrSpec(spec string) error {
-	at := strings.LastIndex(spec, "@")
-	if at < 0 {
-		return errors.New("missing @")
-	}
-	local, domain := spec[:at], spec[at+1:]
-	switch {
-	case local == "":
-		return errors.New("missing local part")
-	case domain == "":
-		return errors.New("missing domain")
-	case len(local) > maxLocalPart:
-		return fmt.Errorf("local part is %d octets, the limit is %d (RFC 5321 §4.5.3.1.1)", len(local), maxLocalPart)
-	case len(domain) > maxDomain:
-		return fmt.Errorf("domain is %d octets, the limit is %d (RFC 5321 §4.5.3.1.2)", len(domain), maxDomain)
-	case len(spec)+2 > maxPath:
-		return fmt.Errorf("address is %d octets, the limit is %d with brackets (RFC 5321 §4.5.3.1.3)", len(spec), maxPath-2)
-	}
-	for _, r := range local {
-		if r < 0x20 || r == 0x7f {
-			return errors.New("control character in local part")
+// topLevelIndex returns the index of the first c in s that is outside quoted
+// strings, comments and address literals (where "<", ">" and "(" may all
+// stand), or -1.
+func topLevelIndex(s string, c byte) int {
+	quoted, literal, depth := false, false, 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case literal:
+			literal = b != ']'
+		case b == '\\' && (quoted || depth > 0):
+			i++
+		case quoted:
+			quoted = b != '"'
+		case depth > 0 && b == '(':
+			depth++
+		case depth > 0:
+			if b == ')' {
+				depth--
+			}
+		case b == c:
+			return i
+		case b == '"':
+			quoted = true
+		case b == '(':
+			depth++
+		case b == '[':
+			literal = true
 		}
 	}
-	return checkDomain(domain)
+	return -1
 }
 
+// displayName decodes the display name around an addr-spec with net/mail
+// (quoted strings, RFC 2047 words, a comment after a bare addr-spec), in
+// place of an addr-spec it does not need to understand.
+func displayName(before, after string, angle bool) (string, error) {
+	if strings.TrimSpace(before+after) == "" {
+		return "", nil
+	}
+	probe := "x@example.invalid " + after
+	if angle {
+		probe = before + "<x@example.invalid>" + after
+	}
+	a, err := addressParser().Parse(probe)
+	if err != nil {
+		return "", err
+	}
+	return a.Name, nil
+}
+
+// checkAddrSpec checks an addr-spec in its wire form (local part quoted
+// where needed) against RFC 5321: the limits of §4.5.3.1, then the Mailbox
+// grammar of §4.1.2 and §4.1.3, then IDNA rules for a domain name.
+func checkAddrSpec(spec string) (smtpcore.Path, error) {
+	local, domain, ok := smtpcore.SplitAddress(spec)
+	switch {
+	case !ok:
+		return smtpcore.Path{}, errors.New("missing @")
+	case local == "":
+		return smtpcore.Path{}, errors.New("missing local part")
+	case domain == "":
+		return smtpcore.Path{}, errors.New("missing domain")
+	case len(local) > maxLocalPart:
+		return smtpcore.Path{}, fmt.Errorf("local part is %d octets, the limit is %d (RFC 5321 §4.5.3.1.1)", len(local), maxLocalPart)
+	case len(domain) > maxDomain:
+		return smtpcore.Path{}, fmt.Errorf("domain is %d octets, the limit is %d (RFC 5321 §4.5.3.1.2)", len(domain), maxDomain)
+	case len(spec)+2 > maxPath:
+		return smtpcore.Path{}, fmt.Errorf("address is %d octets, the limit is %d with brackets (RFC 5321 §4.5.3.1.3)", len(spec), maxPath-2)
+	}
+	p, err := smtpcore.ParseMailbox(spec)
+	if err != nil {
+		return smtpcore.Path{}, err
+	}
+	return p, checkDomain(p.Domain)
+}
+
+// checkDomain applies IDNA 2008 lookup rules to a domain name; an address
+// literal has been checked by smtpcore.ParseMailbox (RFC 5321 §4.1.3).
 func checkDomain(domain string) error {
 	if strings.HasPrefix(domain, "[") {
-		// RFC 5321 §4.1.3 address literals.
-		if !strings.HasSuffix(domain, "]") {
-			return fmt.Errorf("bad address literal %q", domain)
-		}
-		lit := domain[1 : len(domain)-1]
-		if v6, ok := strings.CutPrefix(lit, "IPv6:"); ok {
-			if ip := net.ParseIP(v6); ip != nil && strings.Contains(v6, ":") {
-				return nil
-			}
-		} else if ip := net.ParseIP(lit); ip != nil && ip.To4() != nil && !strings.Contains(lit, ":") {
-			return nil
-		}
-		return fmt.Errorf("bad address literal %q", domain)
+		return smtpcore.CheckAddressLiteral(domain)
 	}
 	ascii, err := domainProfile.ToASCII(domain)
 	if err != nil {
@@ -171,14 +225,17 @@ func ParseAddressList(s string) ([]*mail.Address, error) {
 	return out, nil
 }
 
-// splitList splits at commas outside quoted strings, comments and angle
-// brackets, so `"Doe, John" <j@x>, k@y` gives two entries.
+// splitList splits at commas outside quoted strings, comments, angle
+// brackets and address literals, so `"Doe, John" <j@x>, k@y` gives two
+// entries and so does `a@[tag:b,c], d@e` (RFC 5321 §4.1.3 dcontent holds ",").
 func splitList(s string) []string {
 	var out []string
-	depth, quoted, escaped, start := 0, false, false, 0
+	depth, quoted, escaped, literal, start := 0, false, false, false, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case literal:
+			literal = c != ']'
 		case escaped:
 			escaped = false
 		case c == '\\' && (quoted || depth > 0):
@@ -186,6 +243,8 @@ func splitList(s string) []string {
 		case c == '"' && depth == 0:
 			quoted = !quoted
 		case quoted:
+		case c == '[' && depth == 0:
+			literal = true
 		case c == '(' || c == '<':
 			depth++
 		case (c == ')' || c == '>') && depth > 0:

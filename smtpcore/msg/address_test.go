@@ -2,8 +2,12 @@ package msg
 
 import (
 	"errors"
+	"net/mail"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"letterbox/smtpcore"
 )
 
 var addressTests = []struct {
@@ -24,6 +28,28 @@ var addressTests = []struct {
 	{in: "root@localhost", wantSpec: "root@localhost"},
 	{in: "a@[192.0.2.1]", wantSpec: "a@[192.0.2.1]"},
 	{in: "first.last+tag@sub.example.co.uk", wantSpec: "first.last+tag@sub.example.co.uk"},
+	// Every RFC 5321 Mailbox (issue 13 point 4).
+	{in: `"x>y"@y.test`, wantSpec: `"x>y"@y.test`},
+	{in: `Name <"x>y"@y.test>`, wantName: "Name", wantSpec: `"x>y"@y.test`},
+	{in: `""@y.test`, wantSpec: `""@y.test`},
+	{in: `"Doe, J" <"quoted\"local"@[192.0.2.1]>`, wantName: "Doe, J", wantSpec: `"quoted\"local"@[192.0.2.1]`},
+	{in: `Ann <"a b"@[IPv6:2001:db8::1]>`, wantName: "Ann", wantSpec: `"a b"@[IPv6:2001:db8::1]`},
+	{in: "a@[IPv6:::1]", wantSpec: "a@[IPv6:::1]"},
+	{in: "a@[IPv6:::ffff:192.0.2.1]", wantSpec: "a@[IPv6:::ffff:192.0.2.1]"},
+	{in: "a@[IPv6:1:2:3:4:5:6:7:8]", wantSpec: "a@[IPv6:1:2:3:4:5:6:7:8]"},
+	{in: "a@[x-tag:b@c,d>(e]", wantSpec: "a@[x-tag:b@c,d>(e]"},
+	{in: `Bob <"x@y"@z.test>`, wantName: "Bob", wantSpec: `"x@y"@z.test`},
+	{in: `"john"@example.org`, wantSpec: "john@example.org"},
+	{in: "john@example.org (John Doe)", wantName: "John Doe", wantSpec: "john@example.org"},
+	{in: "=?utf-8?q?J=C3=B6rg?= <\"j g\"@[IPv6:::1]>", wantName: "Jörg", wantSpec: `"j g"@[IPv6:::1]`},
+	{in: "jörg@[192.0.2.1]", wantSpec: "jörg@[192.0.2.1]"},
+	{in: "a@[999.1.1.1]", wantErr: "999 is more than 255"},
+	{in: "a@[foo]", wantErr: `address literal "[foo]"`},
+	{in: "a@[IPv6:zzz]", wantErr: "not an IPv6 address"},
+	{in: "a@[IPv6:fe80::1%eth0]", wantErr: "not an IPv6 address"},
+	{in: "Name <a@b.test", wantErr: "missing >"},
+	{in: `"unterminated@b.test`, wantErr: "invalid address"},
+	{in: "Name <a@b.test> junk", wantErr: "invalid address"},
 	{in: "", wantErr: "empty"},
 	{in: "foo", wantErr: `invalid address "foo": missing @`},
 	{in: "foo@", wantErr: `invalid address "foo@": missing domain`},
@@ -83,6 +109,8 @@ func TestParseAddressList(t *testing.T) {
 		{in: `"Doe, John" <j@x.org>, k@y.org,`, want: []string{"j@x.org", "k@y.org"}},
 		{in: `a@x.org, bad@, c@z.org`, wantErr: `invalid address " bad@": missing domain`},
 		{in: "a@x.org,\r\nb@y.org", wantErr: "line break"},
+		{in: `"x>y"@y.test, Bob <"a,b"@[IPv6:::1]>, c@[tag:d,e]`, want: []string{`"x>y"@y.test`, `"a,b"@[IPv6:::1]`, "c@[tag:d,e]"}},
+		{in: "a@x.org, b@[999.1.1.1]", wantErr: "999 is more than 255"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -132,12 +160,25 @@ func FuzzParseAddress(f *testing.F) {
 		if strings.ContainsAny(in, "\r\n") {
 			t.Fatalf("ParseAddress(%q) accepted an input with CR/LF", in)
 		}
-		b, err := ParseAddress(a.String())
+		// What the message writer puts in a To field reads back the same,
+		// and the envelope form passes the SMTP path parser.
+		if !utf8.ValidString(a.Name) {
+			return // an encoded word of bad UTF-8: the writer puts U+FFFD in its place
+		}
+		field, err := foldField("To", addressListTokens([]*mail.Address{a}))
 		if err != nil {
-			t.Fatalf("ParseAddress(%q) = %q, which does not parse back: %v", in, a.String(), err)
+			return // a name too long for one line: Build refuses it too
+		}
+		value := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(string(field), "To: "), "\r\n"), "\r\n ", " ")
+		b, err := ParseAddress(value)
+		if err != nil {
+			t.Fatalf("ParseAddress(%q) = %q, written %q, which does not parse back: %v", in, a.Address, value, err)
 		}
 		if b.Name != a.Name || b.Address != a.Address {
-			t.Fatalf("round trip of %q: %q %q, want %q %q", in, b.Name, b.Address, a.Name, a.Address)
+			t.Fatalf("round trip of %q through %q: %q %q, want %q %q", in, value, b.Name, b.Address, a.Name, a.Address)
+		}
+		if p, err := smtpcore.ParseMailbox(AddrSpec(a)); err != nil || p.String() != AddrSpec(a) {
+			t.Fatalf("envelope of %q: ParseMailbox(%q) = %v, %v", in, AddrSpec(a), p, err)
 		}
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"letterbox/smtpcore"
 )
 
 // Header line lengths (RFC 5322 §2.1.1, RFC 2047 §2).
@@ -168,11 +170,16 @@ func phraseTokens(name string) []string {
 }
 
 // AddrSpec returns the addr-spec of a as it goes on the wire: the local part
-// quoted when RFC 5322 §3.4.1 requires it (`"john doe"@example.org`), no
-// angle brackets. This is the form for MAIL FROM and RCPT TO.
+// quoted when it is not a Dot-string (RFC 5321 §4.1.2, RFC 5322 §3.4.1:
+// `"john doe"@example.org`, `""@example.org`), an address literal kept whole
+// even when it holds "@", no angle brackets. This is the form for MAIL FROM
+// and RCPT TO and inside the From, To and Cc fields.
 func AddrSpec(a *mail.Address) string {
-	s := (&mail.Address{Address: a.Address}).String()
-	return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+	local, domain, ok := smtpcore.SplitAddress(a.Address)
+	if !ok {
+		return smtpcore.QuoteLocalPart(a.Address)
+	}
+	return smtpcore.QuoteLocalPart(local) + "@" + domain
 }
 
 // addressListTokens formats mailboxes for From, To, Cc and Reply-To.
