@@ -58,6 +58,11 @@ func (s *session) cmdAuth(arg string) error {
 		return s.fail(authReply(err))
 	}
 	var start []byte // nil: no initial response
+	if hasInitial && initial == "*" {
+		// RFC 4954 §4: "*" cancels the exchange and gets 501, whether it
+		// comes after a 334 or in place of the initial response.
+		return s.fail(authReply(errAuthCancelled))
+	}
 	if hasInitial {
 		if start, err = decodeResponse(initial); err != nil {
 			return s.fail(authReply(err))
@@ -135,14 +140,20 @@ func (s *session) authDone(mech sasl.Mechanism, err error) error {
 	return nil
 }
 
-// decodeResponse decodes a base64 client response; "=" is the empty one.
+// errBadBase64 is a client response that is not base64 (501 5.5.2, RFC 4954 §4).
+var errBadBase64 = fmt.Errorf("%w: not base64", sasl.ErrMalformed)
+
+// decodeResponse decodes a base64 client response. "=" as an initial
+// response is the empty one (RFC 4954 §4); so is an empty line after a 334.
+// The mechanism decides what an empty response means (PLAIN: no
+// credentials, 535), never the decoder.
 func decodeResponse(s string) ([]byte, error) {
 	if s == "=" {
 		return []byte{}, nil
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", sasl.ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %v", errBadBase64, err)
 	}
 	return b, nil
 }
@@ -158,6 +169,8 @@ func authReply(err error) *smtpcore.Reply {
 		return smtpcore.NewReply(504, "5.5.4", "Unrecognized authentication type")
 	case errors.Is(err, sasl.ErrAuthFailed):
 		return smtpcore.NewReply(535, "5.7.8", "Authentication credentials invalid")
+	case errors.Is(err, errBadBase64):
+		return smtpcore.NewReply(501, "5.5.2", "Cannot decode response")
 	}
-	return smtpcore.NewReply(501, "5.5.2", "Cannot decode response")
+	return smtpcore.NewReply(501, "5.5.2", "Malformed authentication response")
 }
