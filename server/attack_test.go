@@ -519,7 +519,7 @@ func TestAttackTrickle(t *testing.T) {
 // each one over a limit gets 421 4.3.2 naming the limit and is closed, the
 // admitted ones keep working, and a freed slot is reused.
 func TestAttackConnectionLimits(t *testing.T) {
-	srv, _, addr := listenServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2})
+	srv, _, addr := listenServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2, LimitLoopback: true})
 	from := func(ip string) (net.Conn, *client) {
 		t.Helper()
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: ioTimeout}

@@ -239,12 +239,19 @@ func (s *Server) admit(sess *session) *smtpcore.Reply {
 		return smtpcore.NewReply(421, "4.3.2", "%s Service shutting down, try again later", s.cfg.Hostname)
 	case len(s.sessions) >= s.cfg.MaxConnections:
 		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections, try again later", s.cfg.Hostname)
-	case s.perIP[sess.remoteIP] >= s.cfg.MaxConnectionsPerIP:
+	case s.perIP[sess.remoteIP] >= s.cfg.MaxConnectionsPerIP && s.limitsAddress(sess.remoteIP):
 		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections from your address, try again later", s.cfg.Hostname)
 	}
 	s.sessions[sess] = struct{}{}
 	s.perIP[sess.remoteIP]++
 	return nil
+}
+
+// limitsAddress reports whether MaxConnectionsPerIP applies to clients from
+// ip: every address but loopback, unless LimitLoopback.
+func (s *Server) limitsAddress(ip string) bool {
+	addr := net.ParseIP(ip)
+	return s.cfg.LimitLoopback || addr == nil || !addr.IsLoopback()
 }
 
 // release frees sess's connection slot. It may be called more than once.
