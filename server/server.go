@@ -48,9 +48,12 @@ type Server struct {
 	// backoffMin and backoffMax bound the pause after a failed Accept
 	// (5 ms doubling to 1 s, as net/http); tests lengthen them.
 	backoffMin, backoffMax time.Duration
-	bufs                   sync.Pool // *[]byte copy buffers for DATA and BDAT
-	readers                sync.Pool // *bufio.Reader of ended sessions
-	writers                sync.Pool // *bufio.Writer of ended sessions
+	// abandonAfter is how long Shutdown waits, after ctx ends, for the
+	// interrupted sessions to say 421 and go: 2×goodbyeTimeout.
+	abandonAfter time.Duration
+	bufs         sync.Pool // *[]byte copy buffers for DATA and BDAT
+	readers      sync.Pool // *bufio.Reader of ended sessions
+	writers      sync.Pool // *bufio.Writer of ended sessions
 
 	mu         sync.Mutex
 	listeners  map[net.Listener]struct{}
@@ -87,6 +90,8 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 
 		backoffMin: 5 * time.Millisecond,
 		backoffMax: time.Second,
+
+		abandonAfter: 2 * goodbyeTimeout,
 	}
 	s.create = func() (delivery, error) {
 		d, err := st.Create()
@@ -379,7 +384,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, sess := range sessions {
 		sess.interrupt()
 	}
-	t := time.NewTimer(2 * goodbyeTimeout) // each session says 421 and closes within goodbyeTimeout
+	t := time.NewTimer(s.abandonAfter) // each session says 421 and closes within goodbyeTimeout
 	defer t.Stop()
 	select {
 	case <-s.done:

@@ -160,6 +160,7 @@ func TestShutdownReportsAbandonedSessions(t *testing.T) {
 	srv, _, addr := listenServer(t, Config{Auth: credentialsFile(t), AllowInsecureAuth: true})
 	gate := &gateAuth{Authenticator: srv.auth, release: make(chan struct{}), stop: make(chan struct{})}
 	srv.auth = gate
+	srv.abandonAfter = 100 * time.Millisecond // the stuck session will not end; no need to wait 4 s
 	t.Cleanup(func() { close(gate.stop) })
 	stuck, idle := dialSession(t, addr), dialSession(t, addr)
 	stuck.ehlo("stuck.test")
