@@ -53,8 +53,11 @@ type Config struct {
 	RequireTLS      bool // MAIL before STARTTLS gets 530 5.7.0
 	// Auth is "off" or "" (AUTH not offered), "any" (every name and password
 	// accepted) or the path of a credentials file (see package sasl).
-	Auth              string
-	AllowInsecureAuth bool // offer PLAIN and LOGIN without TLS
+	Auth string
+	// AllowInsecureAuth offers AUTH before TLS: PLAIN and LOGIN, and with a
+	// credentials file any mechanism at all (by default a credentials file
+	// gets nothing before TLS, not even CRAM-MD5; issue 13 §8).
+	AllowInsecureAuth bool
 	RequireAuth       bool // MAIL before a successful AUTH gets 530 5.7.0
 
 	Logger         logrus.FieldLogger // nil = logrus.StandardLogger()
