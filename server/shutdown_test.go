@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -92,11 +93,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // failingListener is a net.Listener whose Accept fails with EMFILE until
-// it is closed; each failure is announced on failed.
+// it is closed; each failure is announced on failed. It counts the calls
+// of Close: Shutdown makes one, and the accept loop another as it returns.
 type failingListener struct {
 	failed    chan struct{}
 	closeOnce sync.Once
 	closed    chan struct{}
+	closes    atomic.Int32
 }
 
 func newFailingListener() *failingListener {
@@ -117,6 +120,7 @@ func (l *failingListener) Accept() (net.Conn, error) {
 }
 
 func (l *failingListener) Close() error {
+	l.closes.Add(1)
 	l.closeOnce.Do(func() { close(l.closed) })
 	return nil
 }
@@ -142,13 +146,18 @@ func TestShutdownEndsAcceptBackoff(t *testing.T) {
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Errorf("Shutdown = %v, want nil", err)
 	}
+	// The loop closes its listener on its way out, before it is counted
+	// done; Shutdown waits for that count, so the second Close has happened.
+	if n := l.closes.Load(); n < 2 {
+		t.Errorf("Shutdown returned while its accept loop was still running (%d Close calls, want 2)", n)
+	}
 	select {
 	case err := <-served:
 		if !errors.Is(err, ErrServerClosed) {
 			t.Errorf("Serve = %v, want ErrServerClosed", err)
 		}
-	default:
-		t.Error("Shutdown returned while its accept loop was still running")
+	case <-time.After(ioTimeout):
+		t.Error("Serve did not return after Shutdown")
 	}
 }
 
