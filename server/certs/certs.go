@@ -4,9 +4,11 @@
 // tls.Config.
 //
 // TLS for SMTP is STARTTLS (RFC 3207) and implicit TLS (RFC 8314 §3.3);
-// TLS 1.2 (RFC 5246) is the minimum, as RFC 8314 §4.1 asks. Certificates are
-// X.509 (RFC 5280) with subjectAltName entries (RFC 6125 §6.4) for the names
-// clients connect to.
+// TLS 1.2 (RFC 5246) is the minimum, as RFC 8314 §4.1 asks, with only the
+// ECDHE AEAD suites RFC 9325 §4.2 recommends, and session tickets live at
+// most a day. Certificates are X.509 (RFC 5280) with subjectAltName entries
+// (RFC 6125 §6.4) for the names clients connect to; the self-signed one is a
+// leaf, not a CA.
 package certs
 
 import (
