@@ -349,7 +349,15 @@ func TestAttackPipelinedFlood(t *testing.T) {
 		}
 	}
 	w := watchHeap()
-	go func() { c.send(flood.String() + "QUIT\r\n") }()
+	// The flood is written from its own goroutine (the server's replies must
+	// be read meanwhile); it reports to the test instead of failing it, since
+	// t.Fatal may only be called from the test's goroutine.
+	written := make(chan error, 1)
+	go func() {
+		c.c.SetWriteDeadline(time.Now().Add(ioTimeout))
+		_, err := io.WriteString(c.c, flood.String()+"QUIT\r\n")
+		written <- err
+	}()
 	// A slow reader: 512 bytes at a time with a pause every 64 KiB.
 	slow := bufio.NewReader(&throttled{r: c.c, every: 64 << 10, pause: 5 * time.Millisecond})
 	for i := range n {
@@ -365,6 +373,9 @@ func TestAttackPipelinedFlood(t *testing.T) {
 	r, _, err := smtpcore.ReadReply(slow)
 	if err != nil || r.Code != 221 {
 		t.Fatalf("reply to QUIT = %v, %v; want 221", r, err)
+	}
+	if err := <-written; err != nil {
+		t.Errorf("writing %d pipelined commands: %v", n, err)
 	}
 	w.check(t, fmt.Sprintf("%d pipelined commands", n), int64(flood.Len()))
 	stillServes(t, addr)
@@ -519,7 +530,7 @@ func TestAttackTrickle(t *testing.T) {
 // each one over a limit gets 421 4.3.2 naming the limit and is closed, the
 // admitted ones keep working, and a freed slot is reused.
 func TestAttackConnectionLimits(t *testing.T) {
-	srv, _, addr := listenServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2})
+	srv, _, addr := listenServer(t, Config{MaxConnections: 4, MaxConnectionsPerIP: 2, LimitLoopback: true})
 	from := func(ip string) (net.Conn, *client) {
 		t.Helper()
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: ioTimeout}

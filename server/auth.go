@@ -32,7 +32,20 @@ func (s *Server) setupAuth() error {
 
 // authMechanisms is what EHLO offers after "AUTH" on this connection.
 func (s *session) authMechanisms() []string {
+	if s.authNeedsTLS() {
+		return nil
+	}
 	return sasl.Mechanisms(s.srv.auth, s.tlsState != nil, s.cfg.AllowInsecureAuth)
+}
+
+// authNeedsTLS reports whether no mechanism may run yet: with a credentials
+// file, nothing is offered before TLS unless AllowInsecureAuth (issue 13 §8).
+// PLAIN and LOGIN would show the password; a CRAM-MD5 exchange seen in clear
+// can be attacked offline. RFC 4954 §4 lets a server refuse mechanisms open
+// to passive attack without a security layer. With Auth "any" there is no
+// secret to protect and CRAM-MD5 stays available (sasl.Mechanisms).
+func (s *session) authNeedsTLS() bool {
+	return s.tlsState == nil && !s.cfg.AllowInsecureAuth && s.cfg.Auth != "any"
 }
 
 // cmdAuth handles AUTH mechanism [initial-response] (RFC 4954 §4). The SASL
@@ -53,11 +66,20 @@ func (s *session) cmdAuth(arg string) error {
 	if err := sasl.Permit(name, s.srv.auth, s.tlsState != nil, s.cfg.AllowInsecureAuth); err != nil {
 		return s.fail(authReply(err))
 	}
-	mech, err := sasl.NewMechanism(name, s.srv.auth, s.cfg.Hostname)
+	if s.authNeedsTLS() { // a known mechanism, but not before TLS: RFC 4954 §6
+		return s.fail(authReply(fmt.Errorf("%w: %.20s before STARTTLS", sasl.ErrEncryptionRequired, name)))
+	}
+	slotted := &slottedAuth{Authenticator: s.srv.auth, sess: s}
+	mech, err := sasl.NewMechanism(name, slotted, s.cfg.Hostname)
 	if err != nil {
 		return s.fail(authReply(err))
 	}
 	var start []byte // nil: no initial response
+	if hasInitial && initial == "*" {
+		// RFC 4954 §4: "*" cancels the exchange and gets 501, whether it
+		// comes after a 334 or in place of the initial response.
+		return s.fail(authReply(errAuthCancelled))
+	}
 	if hasInitial {
 		if start, err = decodeResponse(initial); err != nil {
 			return s.fail(authReply(err))
@@ -71,6 +93,9 @@ func (s *session) cmdAuth(arg string) error {
 			break
 		}
 		challenge, done, err = mech.Next(resp)
+	}
+	if slotted.err != nil { // no slot for the check: shutdown or timeout ends the session
+		err = &connError{slotted.err}
 	}
 	return s.authDone(mech, err)
 }
@@ -126,7 +151,7 @@ func (s *session) authDone(mech sasl.Mechanism, err error) error {
 	}
 	s.authFails++
 	s.log.WithFields(logrus.Fields{"failures": s.authFails, "reason": err.Error()}).Warn("authentication failed")
-	time.Sleep(s.cfg.AuthFailDelay) // slows down guessing; a session is one goroutine
+	s.authFailDelay()
 	s.reply(authReply(err))
 	if s.authFails >= s.cfg.MaxAuthFailures {
 		s.reply(smtpcore.NewReply(421, "4.7.0", "%s Too many failed authentication attempts, closing connection", s.cfg.Hostname))
@@ -135,14 +160,35 @@ func (s *session) authDone(mech sasl.Mechanism, err error) error {
 	return nil
 }
 
-// decodeResponse decodes a base64 client response; "=" is the empty one.
+// errBadBase64 is a client response that is not base64 (501 5.5.2, RFC 4954 §4).
+var errBadBase64 = fmt.Errorf("%w: not base64", sasl.ErrMalformed)
+
+// authFailDelay pauses before a failed AUTH is answered, to slow guessing
+// (a session is one goroutine, so other sessions go on). Shutdown ends the
+// pause at once (issue 13 §9): the session then answers and says 421.
+func (s *session) authFailDelay() {
+	if s.cfg.AuthFailDelay <= 0 {
+		return
+	}
+	t := time.NewTimer(s.cfg.AuthFailDelay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.srv.quit:
+	}
+}
+
+// decodeResponse decodes a base64 client response. "=" as an initial
+// response is the empty one (RFC 4954 §4); so is an empty line after a 334.
+// The mechanism decides what an empty response means (PLAIN: no
+// credentials, 535), never the decoder.
 func decodeResponse(s string) ([]byte, error) {
 	if s == "=" {
 		return []byte{}, nil
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", sasl.ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %v", errBadBase64, err)
 	}
 	return b, nil
 }
@@ -158,6 +204,8 @@ func authReply(err error) *smtpcore.Reply {
 		return smtpcore.NewReply(504, "5.5.4", "Unrecognized authentication type")
 	case errors.Is(err, sasl.ErrAuthFailed):
 		return smtpcore.NewReply(535, "5.7.8", "Authentication credentials invalid")
+	case errors.Is(err, errBadBase64):
+		return smtpcore.NewReply(501, "5.5.2", "Cannot decode response")
 	}
-	return smtpcore.NewReply(501, "5.5.2", "Cannot decode response")
+	return smtpcore.NewReply(501, "5.5.2", "Malformed authentication response")
 }

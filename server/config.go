@@ -18,7 +18,12 @@ type Config struct {
 	MaxMessageBytes     int64 // message size limit, advertised with SIZE (RFC 1870); 0 = 25 MiB
 	MaxRecipients       int   // RCPT commands per message (RFC 5321 §4.5.3.1.8); 0 = 100
 	MaxConnections      int   // sessions at once; more get 421 4.3.2 at greeting; 0 = 256
-	MaxConnectionsPerIP int   // sessions at once from one client address; 0 = 32
+	MaxConnectionsPerIP int   // sessions at once from one client address (not loopback, see LimitLoopback); 0 = 32
+	// LimitLoopback applies MaxConnectionsPerIP to loopback clients
+	// (127.0.0.0/8, ::1) too. By default they are exempt, as Postfix exempts
+	// its own networks: a test suite on the same machine opens many
+	// sessions at once (issue 12 §4). MaxConnections still applies.
+	LimitLoopback bool
 	// MaxLineLength bounds a command line, CRLF included; 0 = 2048. RFC 5321
 	// §4.5.3.1.4 gives 512 and lets extensions grow it; AUTH PLAIN lines need more.
 	MaxLineLength int
@@ -49,8 +54,11 @@ type Config struct {
 	RequireTLS      bool // MAIL before STARTTLS gets 530 5.7.0
 	// Auth is "off" or "" (AUTH not offered), "any" (every name and password
 	// accepted) or the path of a credentials file (see package sasl).
-	Auth              string
-	AllowInsecureAuth bool // offer PLAIN and LOGIN without TLS
+	Auth string
+	// AllowInsecureAuth offers AUTH before TLS: PLAIN and LOGIN, and with a
+	// credentials file any mechanism at all (by default a credentials file
+	// gets nothing before TLS, not even CRAM-MD5; issue 13 §8).
+	AllowInsecureAuth bool
 	RequireAuth       bool // MAIL before a successful AUTH gets 530 5.7.0
 
 	Logger         logrus.FieldLogger // nil = logrus.StandardLogger()

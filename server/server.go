@@ -42,9 +42,18 @@ type Server struct {
 	tlsConfig   *tls.Config // nil when TLS is off
 	fingerprint string
 	auth        sasl.Authenticator // nil when AUTH is off
-	bufs        sync.Pool          // *[]byte copy buffers for DATA and BDAT
-	readers     sync.Pool          // *bufio.Reader of ended sessions
-	writers     sync.Pool          // *bufio.Writer of ended sessions
+	slots       checkSlots         // one credential check at a time per client address
+	quit        chan struct{}      // closed when Shutdown begins
+	loops       sync.WaitGroup     // accept loops (serve) running
+	// backoffMin and backoffMax bound the pause after a failed Accept
+	// (5 ms doubling to 1 s, as net/http); tests lengthen them.
+	backoffMin, backoffMax time.Duration
+	// abandonAfter is how long Shutdown waits, after ctx ends, for the
+	// interrupted sessions to say 421 and go: 2×goodbyeTimeout.
+	abandonAfter time.Duration
+	bufs         sync.Pool // *[]byte copy buffers for DATA and BDAT
+	readers      sync.Pool // *bufio.Reader of ended sessions
+	writers      sync.Pool // *bufio.Writer of ended sessions
 
 	mu         sync.Mutex
 	listeners  map[net.Listener]struct{}
@@ -77,6 +86,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		sessions:  map[*session]struct{}{},
 		perIP:     map[string]int{},
 		done:      make(chan struct{}),
+		quit:      make(chan struct{}),
+
+		backoffMin: 5 * time.Millisecond,
+		backoffMax: time.Second,
+
+		abandonAfter: 2 * goodbyeTimeout,
 	}
 	s.create = func() (delivery, error) {
 		d, err := st.Create()
@@ -151,12 +166,14 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 		return ErrServerClosed
 	}
 	s.listeners[l] = struct{}{}
+	s.loops.Add(1)
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.listeners, l)
 		s.mu.Unlock()
 		l.Close()
+		s.loops.Done()
 	}()
 	var backoff time.Duration
 	for {
@@ -168,14 +185,29 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			if errors.Is(err, net.ErrClosed) {
 				return fmt.Errorf("server: accept: %w", err)
 			}
-			// EMFILE and friends: wait a little and try again, as net/http does.
-			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			// EMFILE and friends: wait a little and try again, as net/http
+			// does; Shutdown ends the wait at once.
+			backoff = min(max(2*backoff, s.backoffMin), s.backoffMax)
 			s.log.WithError(err).Warnf("accept failed; retrying in %v", backoff)
-			time.Sleep(backoff)
+			if !s.pause(backoff) {
+				return ErrServerClosed
+			}
 			continue
 		}
 		backoff = 0
 		go s.handle(c, implicitTLS)
+	}
+}
+
+// pause waits for d and reports true, or false as soon as Shutdown begins.
+func (s *Server) pause(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.quit:
+		return false
 	}
 }
 
@@ -239,12 +271,19 @@ func (s *Server) admit(sess *session) *smtpcore.Reply {
 		return smtpcore.NewReply(421, "4.3.2", "%s Service shutting down, try again later", s.cfg.Hostname)
 	case len(s.sessions) >= s.cfg.MaxConnections:
 		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections, try again later", s.cfg.Hostname)
-	case s.perIP[sess.remoteIP] >= s.cfg.MaxConnectionsPerIP:
+	case s.perIP[sess.remoteIP] >= s.cfg.MaxConnectionsPerIP && s.limitsAddress(sess.remoteIP):
 		return smtpcore.NewReply(421, "4.3.2", "%s Too many connections from your address, try again later", s.cfg.Hostname)
 	}
 	s.sessions[sess] = struct{}{}
 	s.perIP[sess.remoteIP]++
 	return nil
+}
+
+// limitsAddress reports whether MaxConnectionsPerIP applies to clients from
+// ip: every address but loopback, unless LimitLoopback.
+func (s *Server) limitsAddress(ip string) bool {
+	addr := net.ParseIP(ip)
+	return s.cfg.LimitLoopback || addr == nil || !addr.IsLoopback()
 }
 
 // release frees sess's connection slot. It may be called more than once.
@@ -303,21 +342,36 @@ func (s *Server) Warnings() []string {
 	return append([]string(nil), s.warnings...)
 }
 
-// Shutdown stops accepting connections and closes idle sessions with 421
-// 4.3.2; a session in the middle of a mail transaction may finish it. When ctx
-// ends first, the remaining sessions get 421 4.3.2 and are closed, and
-// Shutdown returns ctx.Err(). A shut-down server cannot start again.
+// Shutdown stops accepting connections, waits for the accept loops it
+// started (Start, Serve) to return, and closes idle sessions with 421 4.3.2;
+// a session in the middle of a mail transaction may finish it. Waits that
+// only slow a client down (the pause before a failed AUTH is answered, the
+// back-off after a failed Accept, a queue for a credential check) end at
+// once. When ctx ends first, the remaining sessions get 421 4.3.2 and are
+// closed; Shutdown then returns a *ShutdownError that wraps ctx.Err() and
+// counts the sessions closed that way and those it had to abandon (still
+// running after 2×goodbyeTimeout, for example blocked in the store). A
+// shut-down server cannot start again. It is safe to call more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closing = true
+	if !s.closing {
+		s.closing = true
+		close(s.quit)
+	}
 	for l := range s.listeners {
 		l.Close()
 	}
 	sessions := s.sessionList()
 	s.maybeDone()
 	s.mu.Unlock()
+	loops := make(chan struct{})
+	go func() { s.loops.Wait(); close(loops) }()
 	for _, sess := range sessions {
 		sess.interruptIfIdle()
+	}
+	select {
+	case <-loops:
+	case <-ctx.Done():
 	}
 	select {
 	case <-s.done:
@@ -330,12 +384,40 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, sess := range sessions {
 		sess.interrupt()
 	}
-	select { // each session now says 421 and closes; that takes at most goodbyeTimeout
+	t := time.NewTimer(s.abandonAfter) // each session says 421 and closes within goodbyeTimeout
+	defer t.Stop()
+	select {
 	case <-s.done:
-	case <-time.After(2 * goodbyeTimeout):
+	case <-t.C:
 	}
-	return ctx.Err()
+	s.mu.Lock()
+	abandoned := len(s.sessions)
+	s.mu.Unlock()
+	err := &ShutdownError{Closed: len(sessions) - abandoned, Abandoned: abandoned, Err: ctx.Err()}
+	if abandoned > 0 {
+		s.log.WithFields(logrus.Fields{"closed": err.Closed, "abandoned": abandoned}).
+			Warn("shutdown: sessions that did not end after 421 were abandoned")
+	}
+	return err
 }
+
+// ShutdownError is what Shutdown returns when its context ended before every
+// session did. errors.Is(err, context.DeadlineExceeded) holds for a timeout.
+type ShutdownError struct {
+	Closed    int   // sessions interrupted: told 421 4.3.2 and closed
+	Abandoned int   // sessions still running when Shutdown returned
+	Err       error // ctx.Err()
+}
+
+func (e *ShutdownError) Error() string {
+	msg := fmt.Sprintf("server: shutdown: %v: closed %d sessions with 421", e.Err, e.Closed)
+	if e.Abandoned > 0 {
+		msg += fmt.Sprintf(", abandoned %d that did not end", e.Abandoned)
+	}
+	return msg
+}
+
+func (e *ShutdownError) Unwrap() error { return e.Err }
 
 // sessionList returns the current sessions; s.mu must be held.
 func (s *Server) sessionList() []*session {

@@ -153,7 +153,7 @@ func TestMaxConnections(t *testing.T) {
 		b.cmd("NOOP", 250, "")
 	})
 	t.Run("per address", func(t *testing.T) {
-		_, addr := startServer(t, Config{MaxConnectionsPerIP: 1})
+		_, addr := startServer(t, Config{MaxConnectionsPerIP: 1, LimitLoopback: true})
 		dialSession(t, addr)
 		second, err := net.Dial("tcp", addr)
 		if err != nil {
@@ -250,7 +250,7 @@ func TestShutdownDeadline(t *testing.T) {
 // A client that says QUIT, reads 221 and connects again at once takes the
 // slot its last session held: the slot is free before the 221 goes out.
 func TestQuitFreesTheSlotBeforeGoodbye(t *testing.T) {
-	_, addr := startServer(t, Config{MaxConnectionsPerIP: 1})
+	_, addr := startServer(t, Config{MaxConnectionsPerIP: 1, LimitLoopback: true})
 	for i := range 200 {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {

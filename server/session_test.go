@@ -187,20 +187,35 @@ func TestTimeouts(t *testing.T) {
 		c.expectClosed()
 	})
 	t.Run("trickled command", func(t *testing.T) {
+		// One byte every 20 ms, never a whole line, for as long as the
+		// connection takes bytes: the deadline is per command, not per byte,
+		// so the 421 must come although bytes keep arriving. With a per-byte
+		// deadline it would never come and c.expect would fail at ioTimeout.
 		srv, _ := testServer(t, Config{CommandTimeout: 200 * time.Millisecond})
 		c := pipeSession(t, srv)
-		start := time.Now()
-		go func() { // one byte at a time, never a whole line: the deadline is per command, not per byte
-			for i := 0; i < 50; i++ {
+		stop := make(chan struct{})
+		trickled := make(chan int, 1)
+		go func() {
+			n := 0
+			defer func() { trickled <- n }()
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
 				if _, err := c.c.Write([]byte("N")); err != nil {
 					return
 				}
-				time.Sleep(20 * time.Millisecond)
+				n++
 			}
 		}()
 		c.expect(421, "4.4.2")
-		if d := time.Since(start); d > 900*time.Millisecond {
-			t.Errorf("trickling client held the session %v, want about 200ms", d)
+		close(stop)
+		if n := <-trickled; n == 0 {
+			t.Error("no byte was trickled before the 421: the test did not exercise the per-command deadline")
 		}
 	})
 	t.Run("data", func(t *testing.T) {

@@ -23,28 +23,42 @@ func (s *Server) setupTLS() error {
 		return nil
 	}
 	var (
-		cert    tls.Certificate
-		err     error
-		created bool
+		o   certs.Outcome
+		err error
 	)
 	if s.cfg.TLSCert != "" || s.cfg.TLSKey != "" {
 		if s.cfg.TLSCert == "" || s.cfg.TLSKey == "" {
 			return fmt.Errorf("server: a TLS certificate needs both a certificate and a key file")
 		}
-		cert, err = certs.Load(s.cfg.TLSCert, s.cfg.TLSKey)
+		o.Cert, err = certs.Load(s.cfg.TLSCert, s.cfg.TLSKey)
 	} else {
-		cert, created, err = certs.LoadOrCreate(TLSDir(s.storeDir), certHosts(s.cfg))
+		o, err = certs.LoadOrCreateOutcome(TLSDir(s.storeDir), certHosts(s.cfg))
 	}
 	if err != nil {
 		return fmt.Errorf("server: TLS certificate: %w", err)
 	}
-	s.tlsConfig = certs.ServerConfig(cert)
-	s.fingerprint = certs.Fingerprint(cert)
-	if created {
-		s.log.WithFields(logrus.Fields{"dir": TLSDir(s.storeDir), "sha256": s.fingerprint}).
-			Info("created a self-signed TLS certificate")
-	}
+	s.tlsConfig = certs.ServerConfig(o.Cert)
+	s.fingerprint = certs.Fingerprint(o.Cert)
+	s.logCertificate(o)
 	return nil
+}
+
+// logCertificate tells the user about a self-signed certificate that was
+// made or replaced: its fingerprint is what clients pin or trust.
+func (s *Server) logCertificate(o certs.Outcome) {
+	log := s.log.WithFields(logrus.Fields{"dir": TLSDir(s.storeDir), "sha256": s.fingerprint})
+	switch {
+	case o.WasCA:
+		// Issue 13 §2: whoever trusted the old CA certificate (--ca-file)
+		// trusted anything its key signs; they must trust the new leaf instead.
+		log.WithField("old_sha256", o.Replaced).
+			Warn("replaced the self-signed TLS certificate, which was a CA, with a leaf certificate: clients that trusted or pinned the old one (old_sha256) must trust the new one (sha256)")
+	case o.Replaced != "":
+		log.WithFields(logrus.Fields{"old_sha256": o.Replaced, "reason": o.Reason}).
+			Warn("replaced the self-signed TLS certificate: clients that pinned the old one must pin the new one")
+	case o.Created:
+		log.Info("created a self-signed TLS certificate")
+	}
 }
 
 // certHosts names the server in a self-signed certificate: the configured

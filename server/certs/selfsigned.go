@@ -34,47 +34,79 @@ const (
 )
 
 // LoadOrCreate returns the certificate kept in dir as cert.pem and key.pem,
-// creating a self-signed one when there is none (created is then true).
+// creating a self-signed one when there is none (created is then true). It is
+// LoadOrCreateOutcome without the account of what was replaced.
+func LoadOrCreate(dir string, hosts []string) (cert tls.Certificate, created bool, err error) {
+	o, err := LoadOrCreateOutcome(dir, hosts)
+	return o.Cert, o.Created, err
+}
+
+// Outcome is what LoadOrCreateOutcome found in its directory and did.
+type Outcome struct {
+	Cert    tls.Certificate
+	Created bool // a new certificate was made (none, or a replaced one)
+	// Replaced is the SHA-256 fingerprint (as Fingerprint) of the
+	// certificate that was found and replaced, and Reason says why; both ""
+	// when nothing was replaced.
+	Replaced, Reason string
+	// WasCA: the replaced certificate was a CA (as Letterbox made them
+	// before issue 13). Whoever trusted it trusted every certificate its key
+	// could sign, for any name; the caller should warn.
+	WasCA bool
+}
+
+// LoadOrCreateOutcome returns the certificate kept in dir as cert.pem and
+// key.pem, creating a self-signed one when there is none.
 //
-// A created certificate has an ECDSA P-256 key, is valid for one year, and
-// names localhost, 127.0.0.1, ::1, os.Hostname() and hosts (DNS names or IP
+// A created certificate is a leaf, not a CA (RFC 5280 §4.2.1.9: basic
+// constraints cA false; §4.2.1.3: key usage digitalSignature only, no
+// keyCertSign; §4.2.1.12: extended key usage serverAuth), so trusting it as
+// a root (a client's --ca-file) trusts this one certificate and nothing its
+// key might sign. It has an ECDSA P-256 key, is valid for one year, and names
+// localhost, 127.0.0.1, ::1, os.Hostname() and hosts (DNS names or IP
 // addresses, "[::1]" accepted). It is replaced by a new one, with a new
-// fingerprint, when it has expired or expires within 30 days, when one of
-// hosts is not among its names, or when key.pem does not belong to cert.pem
-// (a crash between the two renames). A change of os.Hostname() alone does
-// not replace it, so a user's trust survives renaming the machine.
+// fingerprint, when it is a CA, when it has expired or expires within 30
+// days, when one of hosts is not among its names, or when key.pem does not
+// belong to cert.pem (a crash between the two renames). A change of
+// os.Hostname() alone does not replace it, so a user's trust survives
+// renaming the machine.
 //
 // Files are written atomically (temporary file, fsync, rename); the key is
 // mode 0600 (tightened if found looser) and dir is created 0700. Unreadable
 // or corrupt files are an error, never silently overwritten.
-func LoadOrCreate(dir string, hosts []string) (cert tls.Certificate, created bool, err error) {
+func LoadOrCreateOutcome(dir string, hosts []string) (Outcome, error) {
 	return loadOrCreate(dir, hosts, time.Now())
 }
 
-func loadOrCreate(dir string, hosts []string, now time.Time) (tls.Certificate, bool, error) {
+func loadOrCreate(dir string, hosts []string, now time.Time) (Outcome, error) {
 	dns, ips, err := subjectAltNames(hosts)
 	if err != nil {
-		return tls.Certificate{}, false, err
+		return Outcome{}, err
 	}
 	certPath, keyPath := filepath.Join(dir, CertFile), filepath.Join(dir, KeyFile)
 	cert, err := loadExisting(certPath, keyPath)
+	var o Outcome
 	switch {
-	case err == nil && !needsRenewal(cert.Leaf, hosts, now):
-		if err := tightenKey(keyPath); err != nil {
-			return tls.Certificate{}, false, err
+	case err == nil:
+		if o.Reason = renewalReason(cert.Leaf, hosts, now); o.Reason == "" {
+			if err := tightenKey(keyPath); err != nil {
+				return Outcome{}, err
+			}
+			return Outcome{Cert: cert}, nil
 		}
-		return cert, false, nil
-	case err == nil, errors.Is(err, fs.ErrNotExist), errors.Is(err, errKeyMismatch):
-		// create (again)
+		o.Replaced, o.WasCA = Fingerprint(cert), cert.Leaf.IsCA
+	case errors.Is(err, errKeyMismatch):
+		o.Reason = "key.pem does not belong to cert.pem"
+	case errors.Is(err, fs.ErrNotExist):
 	default:
-		return tls.Certificate{}, false, err
+		return Outcome{}, err
 	}
 	dns, ips = withDefaults(dns, ips)
-	cert, err = create(dir, dns, ips, now)
-	if err != nil {
-		return tls.Certificate{}, false, err
+	if o.Cert, err = create(dir, dns, ips, now); err != nil {
+		return Outcome{}, err
 	}
-	return cert, true, nil
+	o.Created = true
+	return o, nil
 }
 
 var errKeyMismatch = errors.New("certs: key.pem does not belong to cert.pem")
@@ -124,16 +156,24 @@ func mismatched(certPEM, keyPEM []byte) bool {
 	return ok && !eq.Equal(leaf.PublicKey)
 }
 
-func needsRenewal(leaf *x509.Certificate, hosts []string, now time.Time) bool {
-	if leaf == nil || now.Add(renewBefore).After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
-		return true
+// renewalReason says why leaf must be replaced, or "" when it may stay.
+func renewalReason(leaf *x509.Certificate, hosts []string, now time.Time) string {
+	switch {
+	case leaf == nil:
+		return "no certificate"
+	case leaf.IsCA || leaf.KeyUsage&x509.KeyUsageCertSign != 0:
+		return "it is a CA certificate: trusting it trusted whatever its key signs"
+	case now.Add(renewBefore).After(leaf.NotAfter):
+		return "it expires within 30 days"
+	case now.Before(leaf.NotBefore):
+		return "it is not valid yet"
 	}
 	for _, h := range hosts {
 		if h = normalizeHost(h); h != "" && leaf.VerifyHostname(h) != nil {
-			return true
+			return fmt.Sprintf("it does not name %s", h)
 		}
 	}
-	return false
+	return ""
 }
 
 // tightenKey makes a key file found readable by others private again.
@@ -170,13 +210,14 @@ func create(dir string, dns []string, ips []net.IP, now time.Time) (tls.Certific
 		Subject:      pkix.Name{Organization: []string{"Letterbox"}, CommonName: "Letterbox self-signed " + cn},
 		NotBefore:    now.Add(-backdate),
 		NotAfter:     now.Add(validity),
-		// Self-signed and meant to be trusted as its own root: CA with no
-		// path below it, as `openssl req -x509` makes, which OpenSSL, Python
-		// and Go all accept as a trust anchor.
-		IsCA:                  true,
+		// A self-signed leaf (issue 13 §2): trusted as its own anchor by Go,
+		// OpenSSL and Python, but not a CA, so its key signs nothing else a
+		// client would accept. ECDSA signs the handshake and never
+		// encrypts a key, so digitalSignature is the only key usage
+		// (RFC 5280 §4.2.1.3; keyEncipherment is for RSA key transport).
+		IsCA:                  false,
 		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:              dns,
 		IPAddresses:           ips,

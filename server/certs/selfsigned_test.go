@@ -68,10 +68,11 @@ func TestLoadOrCreateRenews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			old, _, err := loadOrCreate(dir, nil, tt.createdAt)
+			made, err := loadOrCreate(dir, nil, tt.createdAt)
 			if err != nil {
 				t.Fatal(err)
 			}
+			old := made.Cert
 			got, created, err := LoadOrCreate(dir, nil)
 			if err != nil {
 				t.Fatalf("LoadOrCreate error %v", err)

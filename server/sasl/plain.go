@@ -36,6 +36,12 @@ func (m *plain) Next(resp []byte) ([]byte, bool, error) {
 	if err := checkResponse(resp); err != nil {
 		return nil, true, err
 	}
+	if len(resp) == 0 {
+		// "AUTH PLAIN =" or an empty line after the 334: a well-formed
+		// empty response (RFC 4954 §4) that carries no credentials, so the
+		// attempt fails like any other wrong login (535), and counts.
+		return nil, true, fmt.Errorf("%w: empty PLAIN message", ErrAuthFailed)
+	}
 	parts := bytes.Split(resp, []byte{0})
 	if len(parts) != 3 {
 		return nil, true, fmt.Errorf("%w: PLAIN message has %d fields, want 3", ErrMalformed, len(parts))
