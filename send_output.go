@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"letterbox/smtpcore"
 )
@@ -124,7 +125,7 @@ func (t *transcript) event(e smtpcore.Event) {
 	if e.Dir == smtpcore.DirClient && e.Text == "DATA" {
 		t.lastPct = -1
 	}
-	line := marker(e.Dir) + e.Text
+	line := marker(e.Dir) + smtpcore.Printable(e.Text)
 	if e.Dir == smtpcore.DirServer && e.Elapsed > 0 {
 		line += fmt.Sprintf("   [%s]", roundDuration(e.Elapsed))
 	}
@@ -172,18 +173,18 @@ func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 	if res != nil {
 		width := 0
 		for _, r := range res.Rcpts {
-			width = max(width, len(r.Addr))
+			width = max(width, utf8.RuneCountInString(smtpcore.Printable(r.Addr)))
 		}
 		for _, r := range res.Rcpts {
 			state := "accepted"
 			if !r.Accepted {
 				state = "REJECTED"
 			}
-			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, r.Addr, r.Reply.Error())
+			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, smtpcore.Printable(r.Addr), smtpcore.Printable(r.Reply.Error()))
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "letterbox send: not sent: %v\n", err)
+		fmt.Fprintf(stderr, "letterbox send: not sent: %s\n", smtpcore.Printable(err.Error()))
 		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil {
 			fmt.Fprintf(stderr, "letterbox send: to trust this certificate: --trust %s (or --ca-file with the issuing CA)\n", smtpcore.LeafFingerprint(leaf))
 		}
