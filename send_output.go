@@ -25,6 +25,7 @@ const (
 	exitPartial     = 9
 	exitData        = 10
 	exitMessage     = 11
+	exitUnknown     = 12
 	exitInterrupted = 130
 )
 
@@ -44,6 +45,7 @@ var exitCodes = []struct {
 	{exitPartial, "sent, but some recipients were rejected"},
 	{exitData, "DATA refused, or the connection failed while sending the message"},
 	{exitMessage, "the server refused the message after receiving it"},
+	{exitUnknown, "no answer after the message: it may or may not have been delivered (do not simply send it again)"},
 	{exitInterrupted, "interrupted (Ctrl-C); the message was not completed"},
 }
 
@@ -77,6 +79,9 @@ func exitCode(ctx context.Context, res *smtpcore.Result, err error) int {
 			return exitPartial
 		}
 		return exitOK
+	}
+	if errors.Is(err, smtpcore.ErrUnknownOutcome) {
+		return exitUnknown // even when interrupted: the message may be stored
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return exitInterrupted
@@ -157,6 +162,23 @@ func (t *transcript) endProgress() {
 	}
 }
 
+// rcptState is the first word of a recipient's summary line: the outcome
+// for that recipient, not only the answer to its RCPT. A recipient accepted
+// by RCPT is "accepted" only when the message was accepted too; "UNKNOWN"
+// when no answer came after the message (it may have been delivered), and
+// "not sent" when the transaction failed after its RCPT.
+func rcptState(r smtpcore.RcptResult, err error) string {
+	switch {
+	case !r.Accepted:
+		return "REJECTED"
+	case err == nil:
+		return "accepted"
+	case errors.Is(err, smtpcore.ErrUnknownOutcome):
+		return "UNKNOWN"
+	}
+	return "not sent"
+}
+
 func roundDuration(d time.Duration) time.Duration {
 	switch {
 	case d < time.Millisecond:
@@ -176,14 +198,16 @@ func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 			width = max(width, utf8.RuneCountInString(smtpcore.Printable(r.Addr)))
 		}
 		for _, r := range res.Rcpts {
-			state := "accepted"
-			if !r.Accepted {
-				state = "REJECTED"
-			}
+			state := rcptState(r, err)
 			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, smtpcore.Printable(r.Addr), smtpcore.Printable(r.Reply.Error()))
 		}
 	}
 	if err != nil {
+		if errors.Is(err, smtpcore.ErrUnknownOutcome) {
+			fmt.Fprintf(stderr, "letterbox send: %s\n", smtpcore.Printable(err.Error()))
+			fmt.Fprintln(stderr, "letterbox send: the server may have stored it: check before sending it again, or it may arrive twice")
+			return
+		}
 		fmt.Fprintf(stderr, "letterbox send: not sent: %s\n", smtpcore.Printable(err.Error()))
 		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil {
 			fmt.Fprintf(stderr, "letterbox send: to trust this certificate: --trust %s (or --ca-file with the issuing CA)\n", smtpcore.LeafFingerprint(leaf))

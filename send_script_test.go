@@ -179,3 +179,45 @@ func terminalControls(s string) string {
 	}
 	return ""
 }
+
+// TestSendUnknownOutcome: the server reads the whole message and then drops
+// the connection or never answers. The message may be stored, so send
+// exits 12 with words that say so, and no recipient is called accepted.
+// Before the fix it exited 11, "the server refused the message", after a
+// summary line "accepted".
+func TestSendUnknownOutcome(t *testing.T) {
+	for _, tc := range []struct{ name, after string }{
+		{"connection dropped", scriptClose},
+		{"no answer", scriptHang},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := startScript(t, verbAnswers(map[string]string{"": "220 hi\r\n", ".": tc.after}))
+			for _, quiet := range []bool{false, true} {
+				args := []string{"--server", addr, "--from", "me@x.test", "--to", "you@y.test", "--subject", "s", "--body", "b", "--timeout", "300ms"}
+				if quiet {
+					args = append(args, "--quiet")
+				}
+				r := inProcess(t, "", false, nil, args...)
+				if r.code != exitUnknown {
+					t.Errorf("quiet %v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", quiet, r.code, exitUnknown, r.stdout, r.stderr)
+				}
+				if want := "no answer after the message: it may or may not have been delivered"; !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "not sent") {
+					t.Errorf("quiet %v: stderr %q lacks %q or says not sent", quiet, r.stderr, want)
+				}
+				if strings.Contains(r.stdout, "accepted  ") || !strings.Contains(r.stdout, "UNKNOWN   you@y.test") {
+					t.Errorf("quiet %v: summary calls a recipient accepted, or not UNKNOWN:\n%s", quiet, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestSendRefusedMessageSummary: when the server refuses the message after
+// the final ".", the recipients it had accepted are not called accepted.
+func TestSendRefusedMessageSummary(t *testing.T) {
+	addr := startScript(t, verbAnswers(map[string]string{"": "220 hi\r\n", ".": "554 5.7.1 no thanks\r\n"}))
+	r := inProcess(t, "", false, nil, "--server", addr, "--from", "me@x.test", "--to", "you@y.test", "--subject", "s", "--body", "b", "--quiet")
+	if r.code != exitMessage || strings.Contains(r.stdout, "accepted  ") || !strings.Contains(r.stdout, "not sent  you@y.test") {
+		t.Errorf("message refused: exit %d, stdout:\n%s\nwant %d and the recipient not sent", r.code, r.stdout, exitMessage)
+	}
+}

@@ -85,6 +85,12 @@ var (
 	ErrNeeds8BITMIME = errors.New("the message has 8-bit content and the server does not offer 8BITMIME")
 	// ErrNoRecipients: every RCPT was refused, so no DATA was sent.
 	ErrNoRecipients = errors.New("no recipient accepted")
+	// ErrUnknownOutcome: the whole message and its final "." went out, and
+	// then no reply came (a timeout, a dropped connection, a cancel). The
+	// server may have taken responsibility for the message before the reply
+	// was lost (RFC 5321 §4.1.1.4, §6.1), so it may or may not be delivered:
+	// neither "sent" nor "refused" is true, and sending again may duplicate it.
+	ErrUnknownOutcome = errors.New("no answer after the message: it may or may not have been delivered")
 	// ErrClientBroken: an earlier error left the connection unusable.
 	ErrClientBroken = errors.New("the connection is no longer usable")
 )
