@@ -34,7 +34,7 @@ var exitCodes = []struct {
 	meaning string
 }{
 	{exitOK, "sent: every recipient accepted"},
-	{exitUsage, "bad flags or an invalid message (nothing was sent)"},
+	{exitUsage, "bad flags, an invalid address or an invalid message (nothing was sent)"},
 	{exitConnect, "could not connect"},
 	{exitGreeting, "the server refused the connection in its greeting"},
 	{exitEHLO, "EHLO and HELO refused"},
@@ -79,6 +79,9 @@ func exitCode(ctx context.Context, res *smtpcore.Result, err error) int {
 			return exitPartial
 		}
 		return exitOK
+	}
+	if errors.Is(err, smtpcore.ErrInvalidAddress) {
+		return exitUsage // found before connecting: the input, not the server
 	}
 	if errors.Is(err, smtpcore.ErrUnknownOutcome) {
 		return exitUnknown // even when interrupted: the message may be stored
@@ -203,6 +206,11 @@ func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 		}
 	}
 	if err != nil {
+		var ae *smtpcore.AddressError
+		if errors.As(err, &ae) {
+			printInvalid(stderr, ae)
+			return
+		}
 		if errors.Is(err, smtpcore.ErrUnknownOutcome) {
 			fmt.Fprintf(stderr, "letterbox send: %s\n", smtpcore.Printable(err.Error()))
 			fmt.Fprintln(stderr, "letterbox send: the server may have stored it: check before sending it again, or it may arrive twice")

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"letterbox/smtpcore"
 )
 
 // What a script's answer may be besides raw reply bytes.
@@ -219,5 +223,69 @@ func TestSendRefusedMessageSummary(t *testing.T) {
 	r := inProcess(t, "", false, nil, "--server", addr, "--from", "me@x.test", "--to", "you@y.test", "--subject", "s", "--body", "b", "--quiet")
 	if r.code != exitMessage || strings.Contains(r.stdout, "accepted  ") || !strings.Contains(r.stdout, "not sent  you@y.test") {
 		t.Errorf("message refused: exit %d, stdout:\n%s\nwant %d and the recipient not sent", r.code, r.stdout, exitMessage)
+	}
+}
+
+// TestSendAddressExitCodes: an address that is invalid under any parser is
+// refused before connecting with exit 1 ("invalid input"), never 7; a valid
+// RFC 5321 Mailbox (quoted local parts, address literals) is sent. Before
+// the fix `"x>y"@y.test` was refused before connecting with exit 7.
+func TestSendAddressExitCodes(t *testing.T) {
+	var rcpts []string
+	var mu sync.Mutex
+	answer := verbAnswers(map[string]string{"": "220 hi\r\n"})
+	addr := startScript(t, func(line string) string {
+		if strings.HasPrefix(line, "RCPT TO:") {
+			mu.Lock()
+			rcpts = append(rcpts, strings.TrimPrefix(line, "RCPT TO:"))
+			mu.Unlock()
+		}
+		return answer(line)
+	})
+	tests := []struct {
+		to   string
+		code int
+	}{
+		{"a@@b.test", exitUsage},
+		{"<a@b.test", exitUsage},
+		{"a@b.test> NOTIFY=NEVER", exitUsage},
+		{"a@b.test>\r\nRCPT TO:<evil@z.test", exitUsage},
+		{`"x y"@example.test`, exitOK},
+		{`"x>y"@y.test`, exitOK},
+		{"a@[127.0.0.1]", exitOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.to, func(t *testing.T) {
+			mu.Lock()
+			rcpts = nil
+			mu.Unlock()
+			r := inProcess(t, "", false, nil, "--server", addr, "--from", "me@x.test", "--to", tc.to, "--subject", "s", "--body", "b", "--quiet")
+			if r.code != tc.code {
+				t.Fatalf("send --to %q: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", tc.to, r.code, tc.code, r.stdout, r.stderr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case tc.code == exitUsage && (len(rcpts) > 0 || !strings.Contains(r.stderr, "nothing was sent")):
+				t.Errorf("send --to %q: RCPTs %q, stderr %q; want nothing sent and said so", tc.to, rcpts, r.stderr)
+			case tc.code == exitOK && (len(rcpts) != 1 || rcpts[0] != "<"+tc.to+">"):
+				t.Errorf("send --to %q: RCPTs %q, want exactly <%s>", tc.to, rcpts, tc.to)
+			}
+		})
+	}
+}
+
+// TestExitCodeOfLocalAddressError: an address the client refuses before
+// connecting (whichever parser found it) is invalid input, exit 1, not a
+// refusal of MAIL (7). Before the fix it was 7.
+func TestExitCodeOfLocalAddressError(t *testing.T) {
+	err := &smtpcore.SendError{Phase: smtpcore.PhaseMail, Err: &smtpcore.AddressError{Role: "recipient", Addr: "a@@b", Reason: "bad"}}
+	if got := exitCode(context.Background(), nil, err); got != exitUsage {
+		t.Errorf("exitCode(%v) = %d, want %d", err, got, exitUsage)
+	}
+	var out, errb bytes.Buffer
+	printSummary(&out, &errb, nil, err)
+	if !strings.Contains(errb.String(), "nothing was sent") || !strings.Contains(errb.String(), `invalid recipient address "a@@b"`) {
+		t.Errorf("printSummary(%v) wrote %q, want nothing was sent naming the address", err, errb.String())
 	}
 }

@@ -91,6 +91,27 @@ var (
 	// was lost (RFC 5321 §4.1.1.4, §6.1), so it may or may not be delivered:
 	// neither "sent" nor "refused" is true, and sending again may duplicate it.
 	ErrUnknownOutcome = errors.New("no answer after the message: it may or may not have been delivered")
+	// ErrInvalidAddress: an envelope address is not an RFC 5321 path; found
+	// before connecting, so nothing was sent.
+	ErrInvalidAddress = errors.New("invalid address")
 	// ErrClientBroken: an earlier error left the connection unusable.
 	ErrClientBroken = errors.New("the connection is no longer usable")
 )
+
+// AddressError is an envelope address that is not an RFC 5321 path, found
+// before anything was sent. errors.Is(err, ErrInvalidAddress) matches it.
+type AddressError struct {
+	Role   string // "sender" or "recipient"; "" when there is no recipient at all
+	Addr   string // as given
+	Reason string
+}
+
+// Error reads `invalid recipient address "a@@b": <reason>`.
+func (e *AddressError) Error() string {
+	if e.Role == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("invalid %s address %q: %s", e.Role, e.Addr, e.Reason)
+}
+
+func (e *AddressError) Unwrap() error { return ErrInvalidAddress }

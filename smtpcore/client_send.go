@@ -3,6 +3,7 @@ package smtpcore
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -180,25 +181,52 @@ func needsUTF8(from Path, rcpts []Path, msg Message) string {
 }
 
 // checkEnvelope parses every address as a MAIL or RCPT path would be
-// (RFC 5321 §4.1.2), so no field can carry a second command, and returns the
-// paths. The error names the address.
+// (RFC 5321 §4.1.2), so no field can carry a second command or a parameter,
+// and returns the paths. Any RFC 5321 Mailbox is accepted, quoted local
+// parts holding "<", ">" or spaces and address literals included. The error
+// is an *AddressError.
 func checkEnvelope(env Envelope) (Path, []Path, error) {
 	if len(env.To) == 0 {
-		return Path{}, nil, fmt.Errorf("no recipient")
+		return Path{}, nil, &AddressError{Reason: "no recipient"}
 	}
-	from, _, err := ParseMailArg("FROM:<" + env.From + ">")
-	if err != nil || strings.ContainsAny(env.From, "<>\r\n") {
-		return Path{}, nil, fmt.Errorf("invalid sender address %q: %s", env.From, reason(err))
+	from, err := envelopeAddr(env.From, true)
+	if err != nil {
+		return Path{}, nil, &AddressError{Role: "sender", Addr: env.From, Reason: err.Error()}
 	}
 	rcpts := make([]Path, len(env.To))
 	for i, a := range env.To {
-		p, _, err := ParseRcptArg("TO:<" + a + ">")
-		if err != nil || a == "" || strings.ContainsAny(a, "<>\r\n") {
-			return Path{}, nil, fmt.Errorf("invalid recipient address %q: %s", a, reason(err))
+		p, err := envelopeAddr(a, false)
+		if err != nil {
+			return Path{}, nil, &AddressError{Role: "recipient", Addr: a, Reason: err.Error()}
 		}
 		rcpts[i] = p
 	}
 	return from, rcpts, nil
+}
+
+// envelopeAddr parses one envelope address: it must be exactly one path
+// (the whole of "<"+a+">" is the path, no parameter follows it) and pass
+// the checks of MAIL or RCPT.
+func envelopeAddr(a string, sender bool) (Path, error) {
+	if strings.ContainsAny(a, "\r\n\x00") {
+		return Path{}, errors.New("CR, LF or NUL in an address")
+	}
+	if a == "" && !sender {
+		return Path{}, errors.New("empty address")
+	}
+	parse, prefix := ParseRcptArg, "TO:"
+	if sender {
+		parse, prefix = ParseMailArg, "FROM:"
+	}
+	p, params, err := parse(prefix + "<" + a + ">")
+	if err != nil {
+		return Path{}, errors.New(reason(err))
+	}
+	whole, err := ParsePath("<" + a + ">")
+	if len(params) > 0 || err != nil || whole != p {
+		return Path{}, errors.New("more than one address, or text after the address")
+	}
+	return p, nil
 }
 
 // reason is the text of a parse error without its reply code (the error is a
@@ -207,10 +235,7 @@ func reason(err error) string {
 	if r := ReplyOf(err); r != nil {
 		return r.Text
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return "angle brackets, CR or LF are not allowed in an address"
+	return err.Error()
 }
 
 // reset sends RSET after a failed transaction, so the connection can carry
