@@ -31,11 +31,17 @@ type serveOptions struct {
 
 // runServe runs the SMTP server without a window until SIGINT or SIGTERM.
 // It returns the process exit status: 0 after a clean shutdown, 1 when the
-// server cannot start, 2 for bad flags.
+// server cannot start (the address is taken, the store cannot be opened), 2
+// for bad flags and for settings that cannot work (server.Config.Check:
+// --require-tls with no TLS at all, a certificate without its key, an
+// unreadable credentials file, ...), found before anything listens.
 func runServe(args []string) int {
 	cfg, opts, err := parseServeFlags(args, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if err == nil {
+		err = cfg.Check()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "letterbox serve: %v\n", err)
