@@ -180,7 +180,8 @@ func (s *sizeFlag) Set(v string) error {
 	return nil
 }
 
-// newLogger makes the logger of `letterbox serve`.
+// newLogger makes the logger of `letterbox serve`. What it writes is
+// escaped with smtpcore.Printable (printableFormatter).
 func newLogger(level, format string, out io.Writer) (*logrus.Logger, error) {
 	l := logrus.New()
 	l.SetOutput(out)
@@ -191,9 +192,9 @@ func newLogger(level, format string, out io.Writer) (*logrus.Logger, error) {
 	l.SetLevel(lv)
 	switch format {
 	case "text":
-		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
+		l.SetFormatter(printableFormatter{&logrus.TextFormatter{FullTimestamp: true}})
 	case "json":
-		l.SetFormatter(&logrus.JSONFormatter{})
+		l.SetFormatter(printableFormatter{&logrus.JSONFormatter{}})
 	default:
 		return nil, fmt.Errorf("bad --log-format %q: want text or json", format)
 	}

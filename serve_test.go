@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -293,4 +294,25 @@ func runWithTimeout(cmd *exec.Cmd, d time.Duration) (string, error) {
 	defer timer.Stop()
 	err := cmd.Wait()
 	return out.String(), err
+}
+
+// TestServeLogEscapesPeerText: peer text in a log entry (a field, an
+// error, the message) reaches the log escaped, in both formats. Before the
+// fix the JSON log carried C1 controls and bidi overrides as they came.
+func TestServeLogEscapesPeerText(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		var out bytes.Buffer
+		log, err := newLogger("info", format, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log.WithFields(map[string]any{"from": hostile + "@x.test", "rcpts": []string{"a@b"}, "size": 5}).
+			WithError(errors.New("bad " + hostile)).Warn("message " + hostile)
+		if bad := terminalControls(out.String()); bad != "" {
+			t.Errorf("%s log holds %s:\n%q", format, bad, out.String())
+		}
+		if !strings.Contains(out.String(), `\u202eevil`) || !strings.Contains(out.String(), "size") {
+			t.Errorf("%s log lacks the escaped text or a field:\n%s", format, out.String())
+		}
+	}
 }
