@@ -289,3 +289,15 @@ func TestExitCodeOfLocalAddressError(t *testing.T) {
 		t.Errorf("printSummary(%v) wrote %q, want nothing was sent naming the address", err, errb.String())
 	}
 }
+
+// TestExitCodeUnknownWhenInterrupted: Ctrl-C while waiting for the reply to
+// the final "." leaves the outcome unknown: exit 12, not 130 ("the message
+// was not completed").
+func TestExitCodeUnknownWhenInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := &smtpcore.SendError{Phase: smtpcore.PhaseMessage, Err: fmt.Errorf("%w (cancelled: %w)", smtpcore.ErrUnknownOutcome, context.Canceled)}
+	if got := exitCode(ctx, &smtpcore.Result{}, err); got != exitUnknown {
+		t.Errorf("exitCode(cancelled, %v) = %d, want %d", err, got, exitUnknown)
+	}
+}
