@@ -315,6 +315,6 @@ func printInvalid(w io.Writer, err error) {
 		errs = []error{err}
 	}
 	for _, e := range errs {
-		fmt.Fprintf(w, "  %v\n", e)
+		fmt.Fprintf(w, "  %s\n", smtpcore.Printable(e.Error()))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"letterbox/smtpcore"
 )
@@ -24,6 +25,7 @@ const (
 	exitPartial     = 9
 	exitData        = 10
 	exitMessage     = 11
+	exitUnknown     = 12
 	exitInterrupted = 130
 )
 
@@ -32,7 +34,7 @@ var exitCodes = []struct {
 	meaning string
 }{
 	{exitOK, "sent: every recipient accepted"},
-	{exitUsage, "bad flags or an invalid message (nothing was sent)"},
+	{exitUsage, "bad flags, an invalid address or an invalid message (nothing was sent)"},
 	{exitConnect, "could not connect"},
 	{exitGreeting, "the server refused the connection in its greeting"},
 	{exitEHLO, "EHLO and HELO refused"},
@@ -43,6 +45,7 @@ var exitCodes = []struct {
 	{exitPartial, "sent, but some recipients were rejected"},
 	{exitData, "DATA refused, or the connection failed while sending the message"},
 	{exitMessage, "the server refused the message after receiving it"},
+	{exitUnknown, "no answer after the message: it may or may not have been delivered (do not simply send it again)"},
 	{exitInterrupted, "interrupted (Ctrl-C); the message was not completed"},
 }
 
@@ -76,6 +79,12 @@ func exitCode(ctx context.Context, res *smtpcore.Result, err error) int {
 			return exitPartial
 		}
 		return exitOK
+	}
+	if errors.Is(err, smtpcore.ErrInvalidAddress) {
+		return exitUsage // found before connecting: the input, not the server
+	}
+	if errors.Is(err, smtpcore.ErrUnknownOutcome) {
+		return exitUnknown // even when interrupted: the message may be stored
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return exitInterrupted
@@ -124,7 +133,7 @@ func (t *transcript) event(e smtpcore.Event) {
 	if e.Dir == smtpcore.DirClient && e.Text == "DATA" {
 		t.lastPct = -1
 	}
-	line := marker(e.Dir) + e.Text
+	line := marker(e.Dir) + smtpcore.Printable(e.Text)
 	if e.Dir == smtpcore.DirServer && e.Elapsed > 0 {
 		line += fmt.Sprintf("   [%s]", roundDuration(e.Elapsed))
 	}
@@ -156,6 +165,23 @@ func (t *transcript) endProgress() {
 	}
 }
 
+// rcptState is the first word of a recipient's summary line: the outcome
+// for that recipient, not only the answer to its RCPT. A recipient accepted
+// by RCPT is "accepted" only when the message was accepted too; "UNKNOWN"
+// when no answer came after the message (it may have been delivered), and
+// "not sent" when the transaction failed after its RCPT.
+func rcptState(r smtpcore.RcptResult, err error) string {
+	switch {
+	case !r.Accepted:
+		return "REJECTED"
+	case err == nil:
+		return "accepted"
+	case errors.Is(err, smtpcore.ErrUnknownOutcome):
+		return "UNKNOWN"
+	}
+	return "not sent"
+}
+
 func roundDuration(d time.Duration) time.Duration {
 	switch {
 	case d < time.Millisecond:
@@ -172,18 +198,25 @@ func printSummary(stdout, stderr io.Writer, res *smtpcore.Result, err error) {
 	if res != nil {
 		width := 0
 		for _, r := range res.Rcpts {
-			width = max(width, len(r.Addr))
+			width = max(width, utf8.RuneCountInString(smtpcore.Printable(r.Addr)))
 		}
 		for _, r := range res.Rcpts {
-			state := "accepted"
-			if !r.Accepted {
-				state = "REJECTED"
-			}
-			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, r.Addr, r.Reply.Error())
+			state := rcptState(r, err)
+			fmt.Fprintf(stdout, "%-8s  %-*s  %s\n", state, width, smtpcore.Printable(r.Addr), smtpcore.Printable(r.Reply.Error()))
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "letterbox send: not sent: %v\n", err)
+		var ae *smtpcore.AddressError
+		if errors.As(err, &ae) {
+			printInvalid(stderr, ae)
+			return
+		}
+		if errors.Is(err, smtpcore.ErrUnknownOutcome) {
+			fmt.Fprintf(stderr, "letterbox send: %s\n", smtpcore.Printable(err.Error()))
+			fmt.Fprintln(stderr, "letterbox send: the server may have stored it: check before sending it again, or it may arrive twice")
+			return
+		}
+		fmt.Fprintf(stderr, "letterbox send: not sent: %s\n", smtpcore.Printable(err.Error()))
 		if leaf := smtpcore.UnverifiedLeaf(err); leaf != nil {
 			fmt.Fprintf(stderr, "letterbox send: to trust this certificate: --trust %s (or --ca-file with the issuing CA)\n", smtpcore.LeafFingerprint(leaf))
 		}

@@ -33,11 +33,17 @@ type serveOptions struct {
 
 // runServe runs the SMTP server without a window until SIGINT or SIGTERM.
 // It returns the process exit status: 0 after a clean shutdown, 1 when the
-// server cannot start, 2 for bad flags.
+// server cannot start (the address is taken, the store cannot be opened), 2
+// for bad flags and for settings that cannot work (server.Config.Check:
+// --require-tls with no TLS at all, a certificate without its key, an
+// unreadable credentials file, ...), found before anything listens.
 func runServe(args []string) int {
 	cfg, opts, err := parseServeFlags(args, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if err == nil {
+		err = cfg.Check()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "letterbox serve: %v\n", err)
@@ -186,7 +192,8 @@ func (s *sizeFlag) Set(v string) error {
 	return nil
 }
 
-// newLogger makes the logger of `letterbox serve`.
+// newLogger makes the logger of `letterbox serve`. What it writes is
+// escaped with smtpcore.Printable (printableFormatter).
 func newLogger(level, format string, out io.Writer) (*logrus.Logger, error) {
 	l := logrus.New()
 	l.SetOutput(out)
@@ -197,9 +204,9 @@ func newLogger(level, format string, out io.Writer) (*logrus.Logger, error) {
 	l.SetLevel(lv)
 	switch format {
 	case "text":
-		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
+		l.SetFormatter(printableFormatter{&logrus.TextFormatter{FullTimestamp: true}})
 	case "json":
-		l.SetFormatter(&logrus.JSONFormatter{})
+		l.SetFormatter(printableFormatter{&logrus.JSONFormatter{}})
 	default:
 		return nil, fmt.Errorf("bad --log-format %q: want text or json", format)
 	}

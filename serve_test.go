@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -242,5 +243,76 @@ func TestServeAddressInUse(t *testing.T) {
 	out, err := exec.Command(letterboxBinary(t), "serve", "--listen", p.addr, "--store", t.TempDir()).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "address already in use") {
 		t.Errorf("second serve on %s = %v, %q; want exit 1 saying the address is in use", p.addr, err, out)
+	}
+}
+
+// TestServeRefusesSettingsThatCannotWork: settings no client could use, or
+// files that cannot be read, stop `letterbox serve` before it listens, with
+// exit 2 and a message naming the setting. Before the fix --require-tls
+// with --no-starttls started (MAIL got 530, STARTTLS 502) and the missing
+// key or credentials file exited 1.
+func TestServeRefusesSettingsThatCannotWork(t *testing.T) {
+	cert, key, _ := testCertFiles(t)
+	unreadable := t.TempDir() // a directory: unreadable as a file, even for root
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"require TLS without any TLS", []string{"--require-tls", "--no-starttls"}, "require TLS needs STARTTLS or an implicit-TLS port"},
+		{"certificate without key", []string{"--tls-cert", cert}, "needs both a certificate file and a key file"},
+		{"key without certificate", []string{"--tls-key", key}, "needs both a certificate file and a key file"},
+		{"missing credentials file", []string{"--auth", filepath.Join(t.TempDir(), "nope")}, "the AUTH credentials file cannot be used"},
+		{"unreadable credentials file", []string{"--auth", unreadable}, "the AUTH credentials file cannot be used"},
+		{"require AUTH without AUTH", []string{"--require-auth"}, "require AUTH needs AUTH"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"serve", "--listen", "127.0.0.1:0", "--store", t.TempDir()}, tc.args...)
+			cmd := exec.Command(letterboxBinary(t), args...)
+			out, err := runWithTimeout(cmd, 10*time.Second)
+			code := -1
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != 2 || !strings.Contains(out, tc.want) || strings.Contains(out, "listening") {
+				t.Errorf("letterbox %q: exit %d (%v), output %q; want exit 2 before listening, saying %q", args, code, err, out, tc.want)
+			}
+		})
+	}
+}
+
+// runWithTimeout runs cmd and returns its combined output; a command still
+// running after d is killed (a server that started instead of refusing).
+func runWithTimeout(cmd *exec.Cmd, d time.Duration) (string, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	timer := time.AfterFunc(d, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	err := cmd.Wait()
+	return out.String(), err
+}
+
+// TestServeLogEscapesPeerText: peer text in a log entry (a field, an
+// error, the message) reaches the log escaped, in both formats. Before the
+// fix the JSON log carried C1 controls and bidi overrides as they came.
+func TestServeLogEscapesPeerText(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		var out bytes.Buffer
+		log, err := newLogger("info", format, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log.WithFields(map[string]any{"from": hostile + "@x.test", "rcpts": []string{"a@b"}, "size": 5}).
+			WithError(errors.New("bad " + hostile)).Warn("message " + hostile)
+		if bad := terminalControls(out.String()); bad != "" {
+			t.Errorf("%s log holds %s:\n%q", format, bad, out.String())
+		}
+		if !strings.Contains(out.String(), `\u202eevil`) || !strings.Contains(out.String(), "size") {
+			t.Errorf("%s log lacks the escaped text or a field:\n%s", format, out.String())
+		}
 	}
 }

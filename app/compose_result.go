@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -86,14 +87,14 @@ func (p *resultPanel) Build() fyne.CanvasObject { return p.root }
 // Show replaces the panel's content with the outcome of a send and shows it.
 func (p *resultPanel) Show(o sendOutcome) {
 	p.rows.RemoveAll()
-	p.summary.SetText(summaryLine(o))
+	p.summary.SetText(smtpcore.Printable(summaryLine(o)))
 	p.summary.Importance = widget.MediumImportance
 	p.rows.Add(p.summary)
 	if o.Err != nil {
 		p.summary.Importance = widget.DangerImportance
-		p.explain.SetText(o.Explain)
+		p.explain.SetText(smtpcore.Printable(o.Explain))
 		p.rows.Add(p.explain)
-		p.details.SetText(o.Err.Error())
+		p.details.SetText(smtpcore.Printable(o.Err.Error()))
 		p.rows.Add(p.detailsRow)
 	}
 	p.detailsRow.Hide()
@@ -105,7 +106,7 @@ func (p *resultPanel) Show(o sendOutcome) {
 	}
 	if o.Res != nil {
 		for _, r := range o.Res.Rcpts {
-			p.rows.Add(rcptRow(r))
+			p.rows.Add(rcptRow(r, o.Err))
 		}
 		if o.Res.Data != nil {
 			p.rows.Add(replyRow("Message", o.Res.Data, o.Res.Data.Positive()))
@@ -184,12 +185,21 @@ func summaryLine(o sendOutcome) string {
 }
 
 // rcptRow is one recipient: its verdict and the server's reply to its RCPT.
-func rcptRow(r smtpcore.RcptResult) fyne.CanvasObject {
-	verdict := "accepted"
-	if !r.Accepted {
+// The verdict is the outcome for that recipient, not only its RCPT's: one
+// whose RCPT was accepted is "accepted" only when the message was too (err
+// nil), "outcome unknown" when no answer came after the message
+// (smtpcore.ErrUnknownOutcome), and "not sent" when the send failed later.
+func rcptRow(r smtpcore.RcptResult, err error) fyne.CanvasObject {
+	verdict, ok := "accepted", r.Accepted && err == nil
+	switch {
+	case !r.Accepted:
 		verdict = "refused"
+	case errors.Is(err, smtpcore.ErrUnknownOutcome):
+		verdict = "outcome unknown"
+	case err != nil:
+		verdict = "not sent"
 	}
-	return replyRow(r.Addr+" — "+verdict, r.Reply, r.Accepted)
+	return replyRow(r.Addr+" — "+verdict, r.Reply, ok)
 }
 
 // replyRow shows what with the server's reply: an icon and a colour from the
@@ -199,7 +209,7 @@ func replyRow(what string, reply *smtpcore.Reply, ok bool) fyne.CanvasObject {
 	if reply != nil {
 		text += ": " + reply.Error()
 	}
-	l := widget.NewLabel(text)
+	l := widget.NewLabel(smtpcore.Printable(text))
 	l.Wrapping = fyne.TextWrapWord
 	icon := theme.ConfirmIcon()
 	l.Importance = replyImportance(reply, ok)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -305,5 +307,74 @@ func TestResultPanelBoundedSize(t *testing.T) {
 	c.result.Clear()
 	if after := root.MinSize(); after != before {
 		t.Errorf("after Clear the minimum size is %v, want %v as before", after, before)
+	}
+}
+
+// hostileSender answers with a server's terminal escapes in every reply and
+// then err (nil: the message accepted).
+func hostileSender(err error) func(context.Context, smtpcore.ClientConfig, smtpcore.Envelope, func(bool) (smtpcore.Message, error)) (*smtpcore.Result, error) {
+	const h = " \x1b]0;t\x07\x1b[2J\u009b31m\rFAKE \u202eevil"
+	return func(_ context.Context, _ smtpcore.ClientConfig, env smtpcore.Envelope, build func(bool) (smtpcore.Message, error)) (*smtpcore.Result, error) {
+		if _, err := build(true); err != nil {
+			return nil, err
+		}
+		res := &smtpcore.Result{QueueID: "Q\x1b[2J"}
+		for _, to := range env.To {
+			res.Rcpts = append(res.Rcpts, smtpcore.RcptResult{Addr: to, Accepted: true, Reply: &smtpcore.Reply{Code: 250, Text: "ok" + h}})
+		}
+		if err == nil {
+			res.Data = &smtpcore.Reply{Code: 250, Text: "queued" + h}
+			return res, nil
+		}
+		if errors.Is(err, smtpcore.ErrUnknownOutcome) {
+			return res, err
+		}
+		res.Data = &smtpcore.Reply{Code: 554, Enhanced: "5.7.1", Text: "no" + h}
+		return res, &smtpcore.SendError{Phase: smtpcore.PhaseMessage, Err: res.Data}
+	}
+}
+
+// Replies shown in Compose (the result panel, its details, the status line)
+// are escaped: no control character, C1 control or bidi override of the
+// server's reaches a label. Before the fix they were shown as received.
+func TestComposeResultEscapesServerText(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{{"sent", nil}, {"refused", errors.New("refused")}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := newTestCompose(t, hostileSender(tc.err))
+			c.SetLocalServer("127.0.0.1:2525", "")
+			c.from.SetText("ann@example.org")
+			c.to.SetText("bob@example.net")
+			c.subject.SetText("Minutes")
+			c.body.SetText("See you")
+			test.Tap(c.sendBtn)
+			shown := c.result.Text() + "\n" + c.result.Details() + "\n" + c.status.Text
+			if strings.ContainsAny(shown, "\x1b\x07\r\u009b\u202e") || !strings.Contains(shown, `\u202eevil`) {
+				t.Errorf("Compose shows %q: want the server's text escaped", shown)
+			}
+		})
+	}
+}
+
+// No answer after the message: Compose says the outcome is unknown, never
+// "Cancelled: nothing was delivered" or "accepted" for a recipient. Before
+// the fix a timeout read "Not sent" and the rows "accepted".
+func TestComposeUnknownOutcome(t *testing.T) {
+	unknown := &smtpcore.SendError{Phase: smtpcore.PhaseMessage, Err: fmt.Errorf("%w (%w)", smtpcore.ErrUnknownOutcome, context.Canceled)}
+	c, _, _ := newTestCompose(t, hostileSender(unknown))
+	c.SetLocalServer("127.0.0.1:2525", "")
+	c.from.SetText("ann@example.org")
+	c.to.SetText("bob@example.net")
+	c.subject.SetText("Minutes")
+	c.body.SetText("See you")
+	test.Tap(c.sendBtn)
+	text := c.result.Text()
+	if !strings.Contains(c.status.Text, "may or may not have been delivered") || strings.Contains(c.status.Text, "nothing was delivered") {
+		t.Errorf("status %q, want the outcome unknown", c.status.Text)
+	}
+	if !strings.Contains(text, "may or may not have been delivered") || strings.Contains(text, "accepted") || strings.Contains(text, "Not sent") {
+		t.Errorf("result panel:\n%s\nwant the outcome unknown and no recipient called accepted", text)
 	}
 }

@@ -177,6 +177,13 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 	}
 	out := sendOutcome{Subject: job.draft.Subject, To: job.env.To, When: time.Now(), Res: res, Err: err}
 	switch {
+	case errors.Is(err, smtpcore.ErrUnknownOutcome): // before Canceled: a cancel after the final "." is unknown too
+		out.Title = "Outcome unknown"
+		out.Explain = "No answer after the message: it may or may not have been delivered — check before sending it again, or it may arrive twice"
+		c.validate()
+		c.setStatus(widget.WarningImportance, out.Explain)
+		c.result.Show(out)
+		return
 	case errors.Is(err, context.Canceled):
 		c.validate()
 		c.setStatus(widget.WarningImportance, "Cancelled: nothing was delivered")
@@ -214,7 +221,7 @@ func (c *Compose) finish(job *sendJob, res *smtpcore.Result, err error) {
 func (c *Compose) setStatus(imp widget.Importance, text string) {
 	c.reasonShown = false
 	c.status.Importance = imp
-	c.status.SetText(text)
+	c.status.SetText(smtpcore.Printable(text)) // may quote the server
 }
 
 func acceptedAddrs(res *smtpcore.Result) []string {

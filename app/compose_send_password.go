@@ -26,17 +26,65 @@ func (c *Compose) passwords() *sessionSecrets {
 // session, from the keyring, or asked for. An asked password is saved in the
 // keyring when the user wishes and one is available, and otherwise kept in
 // memory until Letterbox quits, so each profile is asked for at most once.
+//
+// It runs on the Fyne goroutine, and the keyring is never called there: a
+// locked Secret Service can take as long as its unlock prompt, so the
+// keyring is read and written through c.async, with the status line saying
+// so and Cancel abandoning the wait; then runs on the Fyne goroutine.
 func (c *Compose) withPassword(p Profile, then func(string)) {
 	secrets := c.passwords()
-	pw, err := secrets.Get(p.Account())
-	if err == nil {
-		then(pw)
-		return
+	account := p.Account()
+	c.keyringWait("Reading the password from the desktop keyring…", func() func() {
+		pw, err := secrets.Get(account)
+		return func() {
+			if err == nil {
+				then(pw)
+				return
+			}
+			c.askPassword(p, secrets, errors.Is(err, errNoPassword), then)
+		}
+	})
+}
+
+// keyringWait runs work (a keyring call) through c.async while the status
+// line shows what it waits for and Cancel is offered; the func work returns
+// runs afterwards on the Fyne goroutine, unless Cancel was pressed first.
+// Send stays disabled meanwhile (c.cancel is set, as while sending).
+func (c *Compose) keyringWait(status string, work func() func()) {
+	abandoned := false // Fyne goroutine only
+	end := func() {
+		c.cancel = nil
+		c.cancelBtn.Hide()
+		c.validate()
 	}
+	c.cancel = func() {
+		abandoned = true
+		end()
+		c.setStatus(widget.WarningImportance, "Cancelled: nothing was sent")
+	}
+	c.sendBtn.Disable()
+	c.cancelBtn.Show()
+	c.setStatus(widget.LowImportance, status)
+	c.async(func() {
+		done := work()
+		fyne.Do(func() {
+			if abandoned {
+				return
+			}
+			end()
+			c.setStatus(widget.LowImportance, "")
+			done()
+		})
+	})
+}
+
+// askPassword asks for the password of p in a dialog, then saves it in the
+// keyring (off the Fyne goroutine) or keeps it for the session, and calls
+// then with it. keyringOK says whether a keyring is there to save it in.
+func (c *Compose) askPassword(p Profile, secrets *sessionSecrets, keyringOK bool, then func(string)) {
 	if c.window == nil {
 		return
 	}
-	keyringOK := errors.Is(err, errNoPassword)
 	keys := &dialogKeys{}
 	entry := newKeyPasswordEntry(keys)
 	remember := widget.NewCheck("Remember in the desktop keyring", nil)
@@ -53,14 +101,21 @@ func (c *Compose) withPassword(p Profile, then func(string)) {
 		if !ok {
 			return
 		}
-		if remember.Checked && keyringOK {
-			if err := secrets.Set(p.Account(), entry.Text); err != nil {
-				c.transcript.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: "The password was not saved in the keyring (kept until Letterbox quits): " + err.Error()})
-			}
-		} else {
-			secrets.Keep(p.Account(), entry.Text)
+		pw := entry.Text
+		if !remember.Checked || !keyringOK {
+			secrets.Keep(p.Account(), pw)
+			then(pw)
+			return
 		}
-		then(entry.Text)
+		c.keyringWait("Saving the password in the desktop keyring…", func() func() {
+			err := secrets.Set(p.Account(), pw)
+			return func() {
+				if err != nil {
+					c.transcript.Append(smtpcore.Event{Dir: smtpcore.DirInfo, Text: "The password was not saved in the keyring (kept until Letterbox quits): " + err.Error()})
+				}
+				then(pw)
+			}
+		})
 	}, c.window)
 	// dialog.NewForm submits only from its button: Enter in the field
 	// submits too, and Escape cancels.

@@ -44,7 +44,11 @@ func (d *SettingsDialog) profilesTab() fyne.CanvasObject {
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.showEmpty()
 	buttons := container.NewHBox(add, d.edit, d.del)
-	return newBorder(nil, buttons, nil, nil, container.NewStack(d.list, container.NewVBox(d.empty)))
+	d.keyring.note = widget.NewLabel("")
+	d.keyring.note.Importance = widget.LowImportance
+	d.keyring.note.Wrapping = fyne.TextWrapWord
+	d.keyring.showNote()
+	return newBorder(nil, container.NewVBox(d.keyring.note, buttons), nil, nil, container.NewStack(d.list, container.NewVBox(d.empty)))
 }
 
 // editSelected opens the editor on the selected profile, if any.
@@ -100,7 +104,10 @@ func (d *SettingsDialog) deleteSelected() {
 			return true
 		}
 		if p.NeedsPassword() && d.secrets != nil {
-			_ = d.secrets.Delete(p.Account()) // an unavailable keyring holds nothing to forget
+			secrets, account := d.secrets, p.Account()
+			d.keyring.run("Forgetting the stored password of "+p.Name+"…",
+				func() error { return secrets.Delete(account) },
+				func(error) {}) // an unavailable keyring holds nothing to forget
 		}
 		d.reloadProfiles()
 		return true
@@ -209,9 +216,54 @@ func (d *SettingsDialog) storePassword(p Profile, password string) {
 	if password == "" || !p.NeedsPassword() || d.secrets == nil {
 		return
 	}
-	if err := d.secrets.Set(p.Account(), password); err != nil {
-		dialog.ShowInformation("Password not saved",
-			"The password could not be stored because no desktop keyring is available ("+err.Error()+
-				"). Letterbox will ask for it each time you send through "+p.Name+".", d.window)
+	secrets, account := d.secrets, p.Account()
+	d.keyring.run("Saving the password of "+p.Name+" in the desktop keyring…",
+		func() error { return secrets.Set(account, password) },
+		func(err error) {
+			if err != nil {
+				dialog.ShowInformation("Password not saved",
+					"The password could not be stored because no desktop keyring is available ("+err.Error()+
+						"). Letterbox will ask for it each time you send through "+p.Name+".", d.window)
+			}
+		})
+}
+
+// keyringJobs runs the profiles tab's keyring calls off the Fyne goroutine:
+// a locked Secret Service can take as long as its unlock prompt, and the
+// window must not freeze meanwhile. While any call runs, a note under the
+// list says what it waits for.
+type keyringJobs struct {
+	async   func(func()) // nil = goroutines; tests run the calls their own way
+	note    *widget.Label
+	text    string // what the latest call waits for
+	pending int    // calls not yet ended; Fyne goroutine only
+}
+
+// run calls call through async with note shown, then done with its error
+// on the Fyne goroutine. run itself is called on the Fyne goroutine.
+func (k *keyringJobs) run(note string, call func() error, done func(error)) {
+	k.pending++
+	k.text = note
+	k.showNote()
+	orGo(k.async)(func() {
+		err := call()
+		fyne.Do(func() {
+			k.pending--
+			k.showNote()
+			done(err)
+		})
+	})
+}
+
+// showNote shows the note while a call is pending, and hides it otherwise.
+func (k *keyringJobs) showNote() {
+	if k.note == nil {
+		return
 	}
+	if k.pending == 0 {
+		k.note.Hide()
+		return
+	}
+	k.note.SetText(k.text)
+	k.note.Show()
 }

@@ -38,6 +38,10 @@ type serverFactory func(listen string) (localServer, error)
 // configuredServer returns the factory of real servers that keep mail in st,
 // configured as saved in settings at each start (nil settings: the server's
 // defaults). The implicit-TLS port, if any, listens on listen's host.
+// Settings that cannot work are refused with server.Config.Check's words, as
+// `letterbox serve` refuses them: saved settings can stop working (a
+// credentials file removed after Save). It reads files: call it off the Fyne
+// goroutine, as the switch does.
 func configuredServer(st *store.Store, settings *Settings) serverFactory {
 	return func(listen string) (localServer, error) {
 		cfg := server.Config{}
@@ -49,6 +53,9 @@ func configuredServer(st *store.Store, settings *Settings) serverFactory {
 			cfg.TLSListen = tlsListen(listen, port)
 		}
 		cfg.Listen = listen
+		if err := cfg.Check(); err != nil {
+			return nil, fmt.Errorf("the local server settings cannot work: %w", err)
+		}
 		return server.New(cfg, st)
 	}
 }

@@ -108,6 +108,8 @@ type SettingsDialog struct {
 	OnServerChanged func()
 	// OnProfilesChanged is called after a profile was added, edited or deleted.
 	OnProfilesChanged func()
+	// keyring runs the keyring calls of the profiles tab off the Fyne goroutine.
+	keyring keyringJobs
 
 	keys     *dialogKeys
 	dlg      *keyedDialog

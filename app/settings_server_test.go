@@ -408,3 +408,53 @@ func TestProfileDialogsKeys(t *testing.T) {
 		t.Error("Escape did not close Settings after the nested dialogs")
 	}
 }
+
+// Saved settings that stopped working (the credentials file was removed
+// after Save, or preferences written by hand or by an older version) are
+// refused where the switch is, in the words of server.Config.Check, and the
+// way to Settings is offered; nothing listens. Before the fix the server
+// started with require TLS and no TLS, refusing every MAIL with 530.
+func TestServerSwitchRefusesSavedSettingsThatCannotWork(t *testing.T) {
+	creds := filepath.Join(t.TempDir(), "users")
+	line, err := sasl.HashPassword("alice", "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(creds, []byte(line+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		set  func(s *Settings)
+		want string
+	}{
+		{"require TLS without TLS", func(s *Settings) {
+			s.prefs.SetBool(prefRequireTLS, true)
+			s.prefs.SetBool("server.no-starttls", true)
+		}, "require TLS needs STARTTLS or an implicit-TLS port"},
+		{"credentials file removed after Save", func(s *Settings) {
+			s.prefs.SetString(prefAuth, creds)
+			os.Remove(creds)
+		}, "the AUTH credentials file cannot be used"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			s := &Settings{prefs: a.Preferences()}
+			tt.set(s)
+			st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatalf("store.Open: %v", err)
+			}
+			t.Cleanup(func() { st.Close() })
+			sw := NewServerSwitch(configuredServer(st, s), func() string { return "127.0.0.1:0" }, inline)
+			test.NewTempWindow(t, sw.Build())
+			t.Cleanup(func() { sw.Stop() })
+			sw.SetOn(true)
+			if sw.Running() || !strings.HasPrefix(sw.State(), "Error: ") || !strings.Contains(sw.State(), tt.want) || !sw.settings.Visible() {
+				t.Errorf("switching on: running %v, state %q, settings button %v; want off, an error saying %q, the button shown",
+					sw.Running(), sw.State(), sw.settings.Visible(), tt.want)
+			}
+		})
+	}
+}

@@ -19,7 +19,9 @@ type transcriptLine struct {
 
 // transcriptSplit turns an event into its lines: a multi-line reply
 // ("250-mx\n250 SIZE") becomes one line each, all with the event's time; the
-// latency belongs to the first line only. A server line is coloured by its
+// latency belongs to the first line only. Each line is escaped with
+// smtpcore.Printable (a peer's control characters, C1 controls and bidi
+// overrides shown as \x1b, \u009b, \u202e), for the pane and the clipboard. A server line is coloured by its
 // reply code (RFC 5321 §4.2.1: 4yz transient, 5yz permanent failure); a line
 // without a code of its own takes the code of the reply's first line.
 func transcriptSplit(ev smtpcore.Event) []transcriptLine {
@@ -28,7 +30,7 @@ func transcriptSplit(ev smtpcore.Event) []transcriptLine {
 	first := 0
 	for i, text := range texts {
 		l := transcriptLine{ev: ev}
-		l.ev.Text = strings.TrimRight(text, "\r")
+		l.ev.Text = smtpcore.Printable(strings.TrimRight(text, "\r"))
 		if i > 0 {
 			l.ev.Elapsed = 0
 		}

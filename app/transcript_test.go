@@ -414,3 +414,27 @@ func TestTranscriptHeaderMinSizeIsFixed(t *testing.T) {
 		t.Errorf("Copy all button %v at 600 px, want it shown whole", b)
 	}
 }
+
+// A peer's control characters, C1 controls and bidi overrides are shown
+// escaped in the pane and in what Copy all and Copy line put on the
+// clipboard; a bare CR inside a line does not start a new one. Before the
+// fix they were drawn and copied as they came.
+func TestTranscriptEscapesPeerText(t *testing.T) {
+	tr, a := newTestTranscript(t)
+	tr.Append(smtpcore.Event{Dir: smtpcore.DirServer, Text: "250-ok \x1b]0;t\x07\x1b[2J\n250 bad\u009b31m\rFAKE \u202eevil"})
+	want := []string{`250-ok \x1b]0;t\x07\x1b[2J`, `250 bad\u009b31m\x0dFAKE \u202eevil`}
+	v := tr.view
+	if len(v.lines) != len(want) {
+		t.Fatalf("%d lines, want %d: %q", len(v.lines), len(want), tr.Text())
+	}
+	for i, w := range want {
+		rows, _ := transcriptDrawn(t, v, i)
+		if len(rows) != 1 || rows[0].Text != w {
+			t.Errorf("line %d drawn as %v, want %q", i, rows, w)
+		}
+	}
+	test.Tap(findButton(tr.header(), "Copy all"))
+	if got := a.Clipboard().Content(); strings.ContainsAny(got, "\x1b\x07\r\u009b\u202e") {
+		t.Errorf("Copy all gave %q: holds a control character", got)
+	}
+}

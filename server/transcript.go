@@ -35,12 +35,15 @@ func (t *transcript) add(dir smtpcore.Dir, text string) {
 	t.addEvent(smtpcore.Event{Dir: dir, Text: text})
 }
 
-// addEvent records e, filling in its time and session.
+// addEvent records e, filling in its time and session. Its text is escaped
+// here (smtpcore.Printable), where peer text enters the record: the record is
+// shown in the window and written to the store.
 func (t *transcript) addEvent(e smtpcore.Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	e.Session = t.session
+	e.Text = smtpcore.Printable(e.Text)
 	if !t.inTail {
 		if len(t.head) >= maxHeadEvents {
 			t.headLost++
@@ -65,7 +68,7 @@ func (t *transcript) addEvent(e smtpcore.Event) {
 func (t *transcript) startTail() { t.inTail = true }
 
 // snapshot returns a copy of what a message's record keeps, with notes where
-// events were dropped, followed by extra.
+// events were dropped, followed by extra (escaped as addEvent does).
 func (t *transcript) snapshot(extra ...smtpcore.Event) []smtpcore.Event {
 	out := make([]smtpcore.Event, 0, len(t.head)+len(t.tail)+len(extra)+2)
 	out = append(out, t.head...)
@@ -78,6 +81,7 @@ func (t *transcript) snapshot(extra ...smtpcore.Event) []smtpcore.Event {
 	out = append(out, t.tail...)
 	for _, e := range extra {
 		e.Session = t.session
+		e.Text = smtpcore.Printable(e.Text)
 		out = append(out, e)
 	}
 	return out
@@ -137,7 +141,7 @@ func (c *lineCapture) write(p []byte) {
 
 // emit records the line gathered so far.
 func (c *lineCapture) emit() {
-	text := printable(bytes.TrimSuffix(c.line, []byte("\r")), maxCaptureLine)
+	text := smtpcore.PrintableN(string(bytes.TrimSuffix(c.line, []byte("\r"))), maxCaptureLine)
 	if c.cut {
 		text += " …"
 	}

@@ -2,6 +2,7 @@ package smtpcore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ func (c *Client) data(ctx context.Context, res *Result, msg Message) (Phase, err
 	}
 	r, err = c.reply(start, c.cfg.dataTimeout(), nil)
 	if err != nil {
-		return PhaseMessage, err
+		return PhaseMessage, unknownOutcome(err)
 	}
 	res.Data = r
 	if r.Code/100 != 2 {
@@ -179,4 +180,13 @@ func (p *progressWriter) report(final bool) {
 	}
 	p.last, p.at = p.sent, now
 	p.c.cfg.Events(Event{Time: now, Session: p.c.cfg.Session, Dir: DirProgress, Sent: p.sent, Total: p.total})
+}
+
+// unknownOutcome marks err, met while waiting for the reply to the final
+// ".", as ErrUnknownOutcome: the message may be stored already.
+func unknownOutcome(err error) error {
+	if errors.Is(err, ErrUnknownOutcome) {
+		return err
+	}
+	return fmt.Errorf("%w (%w)", ErrUnknownOutcome, err)
 }

@@ -85,6 +85,33 @@ var (
 	ErrNeeds8BITMIME = errors.New("the message has 8-bit content and the server does not offer 8BITMIME")
 	// ErrNoRecipients: every RCPT was refused, so no DATA was sent.
 	ErrNoRecipients = errors.New("no recipient accepted")
+	// ErrUnknownOutcome: the whole message and its final "." went out, and
+	// then no reply came (a timeout, a dropped connection, a cancel). The
+	// server may have taken responsibility for the message before the reply
+	// was lost (RFC 5321 §4.1.1.4, §6.1), so it may or may not be delivered:
+	// neither "sent" nor "refused" is true, and sending again may duplicate it.
+	ErrUnknownOutcome = errors.New("no answer after the message: it may or may not have been delivered")
+	// ErrInvalidAddress: an envelope address is not an RFC 5321 path; found
+	// before connecting, so nothing was sent.
+	ErrInvalidAddress = errors.New("invalid address")
 	// ErrClientBroken: an earlier error left the connection unusable.
 	ErrClientBroken = errors.New("the connection is no longer usable")
 )
+
+// AddressError is an envelope address that is not an RFC 5321 path, found
+// before anything was sent. errors.Is(err, ErrInvalidAddress) matches it.
+type AddressError struct {
+	Role   string // "sender" or "recipient"; "" when there is no recipient at all
+	Addr   string // as given
+	Reason string
+}
+
+// Error reads `invalid recipient address "a@@b": <reason>`.
+func (e *AddressError) Error() string {
+	if e.Role == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("invalid %s address %q: %s", e.Role, e.Addr, e.Reason)
+}
+
+func (e *AddressError) Unwrap() error { return ErrInvalidAddress }

@@ -118,7 +118,11 @@ func (c *Client) setBroken(err error) {
 // the closed connection produced.
 func (c *Client) fail(ctx context.Context, phase Phase, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		unknown := errors.Is(err, ErrUnknownOutcome)
 		err = fmt.Errorf("cancelled: %w", context.Cause(ctx))
+		if unknown { // cancelled after the final ".": the message may be stored
+			err = unknownOutcome(err)
+		}
 	}
 	if c.raw != nil && ctx.Err() != nil {
 		c.setBroken(err)

@@ -181,36 +181,56 @@ func needsUTF8(from Path, rcpts []Path, msg Message) string {
 }
 
 // checkEnvelope parses every address as a MAIL or RCPT path would be
-// (RFC 5321 §4.1.2) and returns the paths. Each address must be one whole
-// Mailbox, read back exactly (quoted local parts and address literals, which
-// may hold "<" and ">", included), so no field can carry a parameter or a
-// second command. The error names the address.
+// (RFC 5321 §4.1.2), so no field can carry a second command or a parameter,
+// and returns the paths. Any RFC 5321 Mailbox is accepted, quoted local
+// parts holding "<", ">" or spaces and address literals included. The error
+// is an *AddressError.
 func checkEnvelope(env Envelope) (Path, []Path, error) {
 	if len(env.To) == 0 {
-		return Path{}, nil, fmt.Errorf("no recipient")
+		return Path{}, nil, &AddressError{Reason: "no recipient"}
 	}
-	from, params, err := ParseMailArg("FROM:<" + env.From + ">")
-	if err == nil && (len(params) > 0 || from.String() != env.From) {
-		err = errNotOnePath
-	}
-	if err != nil || strings.ContainsAny(env.From, "\r\n") {
-		return Path{}, nil, fmt.Errorf("invalid sender address %q: %s", env.From, reason(err))
+	from, err := envelopeAddr(env.From, true)
+	if err != nil {
+		return Path{}, nil, &AddressError{Role: "sender", Addr: env.From, Reason: err.Error()}
 	}
 	rcpts := make([]Path, len(env.To))
 	for i, a := range env.To {
-		p, params, err := ParseRcptArg("TO:<" + a + ">")
-		if err == nil && (len(params) > 0 || p.String() != a) {
-			err = errNotOnePath
-		}
-		if err != nil || a == "" || strings.ContainsAny(a, "\r\n") {
-			return Path{}, nil, fmt.Errorf("invalid recipient address %q: %s", a, reason(err))
+		p, err := envelopeAddr(a, false)
+		if err != nil {
+			return Path{}, nil, &AddressError{Role: "recipient", Addr: a, Reason: err.Error()}
 		}
 		rcpts[i] = p
 	}
 	return from, rcpts, nil
 }
 
-var errNotOnePath = errors.New("not one address: angle brackets, a source route or parameters are not allowed here")
+// envelopeAddr parses one envelope address: it must be exactly one path
+// (the whole of "<"+a+">" is the path, no parameter follows it) and pass
+// the checks of MAIL or RCPT.
+func envelopeAddr(a string, sender bool) (Path, error) {
+	if strings.ContainsAny(a, "\r\n\x00") {
+		return Path{}, errors.New("CR, LF or NUL in an address")
+	}
+	if a == "" && !sender {
+		return Path{}, errors.New("empty address")
+	}
+	parse, prefix := ParseRcptArg, "TO:"
+	if sender {
+		parse, prefix = ParseMailArg, "FROM:"
+	}
+	p, params, err := parse(prefix + "<" + a + ">")
+	if err != nil {
+		return Path{}, errors.New(reason(err))
+	}
+	whole, err := ParsePath("<" + a + ">")
+	if len(params) > 0 || err != nil || whole != p || p.String() != a {
+		// p.String() differs when a source route was given (RFC 5321
+		// §4.1.1.3: ignored by servers, never written by a client) or the
+		// address is not written in its one canonical form.
+		return Path{}, errors.New("not one address: angle brackets, a source route or parameters are not allowed here")
+	}
+	return p, nil
+}
 
 // reason is the text of a parse error without its reply code (the error is a
 // local check, not something the server said).
@@ -218,10 +238,7 @@ func reason(err error) string {
 	if r := ReplyOf(err); r != nil {
 		return r.Text
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return "CR or LF are not allowed in an address"
+	return err.Error()
 }
 
 // reset sends RSET after a failed transaction, so the connection can carry

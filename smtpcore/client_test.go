@@ -265,6 +265,9 @@ func TestSendRefusesBadEnvelopeBeforeConnecting(t *testing.T) {
 		{Envelope{From: "a@x.test\r\nRCPT TO:<e@vil>", To: []string{"b@y.test"}}, "invalid sender address"},
 		{Envelope{From: "a@x.test", To: []string{"no-domain"}}, `invalid recipient address "no-domain"`},
 		{Envelope{From: "a@x.test", To: []string{"a@b.test> SIZE=1"}}, "invalid recipient address"},
+		{Envelope{From: "a@x.test", To: []string{`"x y"@b.test> SIZE=1`}}, "invalid recipient address"},
+		{Envelope{From: "a@x.test", To: []string{"a@b.test>"}}, "invalid recipient address"},
+		{Envelope{From: "a@x.test", To: []string{""}}, "invalid recipient address"},
 		{Envelope{From: "a@x.test"}, "no recipient"},
 	}
 	for _, tc := range tests {
@@ -277,12 +280,24 @@ func TestSendRefusesBadEnvelopeBeforeConnecting(t *testing.T) {
 			}
 			_, err := Send(context.Background(), cfg, tc.env, static(&testMessage{body: "x"}))
 			var se *SendError
-			if !errors.As(err, &se) || se.Phase != PhaseMail || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("Send(%q) error = %v, want PhaseMail naming %q", tc.env, err, tc.want)
+			if !errors.As(err, &se) || se.Phase != PhaseMail || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrInvalidAddress) {
+				t.Errorf("Send(%q) error = %v, want PhaseMail, ErrInvalidAddress, naming %q", tc.env, err, tc.want)
 			}
 			if dialed {
 				t.Errorf("Send(%q) dialed the server", tc.env)
 			}
 		})
+	}
+}
+
+// TestCheckEnvelopeAcceptsMailboxes: every RFC 5321 Mailbox form is one
+// path, quoted local parts with "<", ">" or spaces and address literals
+// included. Before the fix any ">" in an address was refused.
+func TestCheckEnvelopeAcceptsMailboxes(t *testing.T) {
+	for _, a := range []string{`"x>y"@y.test`, `"x y"@example.test`, `"a<b>"@c.test`, "a@[127.0.0.1]", "a.b+c@d.test"} {
+		_, rcpts, err := checkEnvelope(Envelope{From: a, To: []string{a}})
+		if err != nil || len(rcpts) != 1 || rcpts[0].String() != a {
+			t.Errorf("checkEnvelope(%q) = %v, %v; want the address as one path", a, rcpts, err)
+		}
 	}
 }
