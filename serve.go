@@ -133,7 +133,7 @@ func parseServeFlags(args []string, out io.Writer) (server.Config, serveOptions,
 	fs.BoolVar(&cfg.RequireTLS, "require-tls", false, "refuse MAIL before STARTTLS (530 5.7.0)")
 	fs.StringVar(&cfg.Auth, "auth", "off", "AUTH `mode`: off, any (every name and password accepted) or the path of a credentials file")
 	fs.BoolVar(&cfg.RequireAuth, "require-auth", false, "refuse MAIL before a successful AUTH (530 5.7.0)")
-	fs.BoolVar(&cfg.AllowInsecureAuth, "allow-insecure-auth", false, "offer PLAIN and LOGIN without TLS")
+	fs.BoolVar(&cfg.AllowInsecureAuth, "allow-insecure-auth", false, "offer AUTH without TLS (otherwise, with a credentials file, nothing is offered before TLS)")
 	fs.BoolVar(&cfg.DisablePipelining, "no-pipelining", false, "do not offer PIPELINING")
 	fs.BoolVar(&cfg.DisableSize, "no-size", false, "do not offer SIZE")
 	fs.BoolVar(&cfg.Disable8BitMIME, "no-8bitmime", false, "do not offer 8BITMIME")

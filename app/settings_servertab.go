@@ -55,7 +55,7 @@ func newServerForm(k *dialogKeys, cfg server.Config, w fyne.Window) *serverForm 
 	f.choosePath = newKeyButton(k, "Choose…", theme.FileIcon(), f.chooseCredentials)
 	f.requireAuth = newKeyCheck(k, "Refuse mail before AUTH", nil)
 	f.requireAuth.SetChecked(cfg.RequireAuth)
-	f.insecureAuth = newKeyCheck(k, "Offer PLAIN and LOGIN without TLS", nil)
+	f.insecureAuth = newKeyCheck(k, "Offer AUTH without TLS", nil)
 	f.insecureAuth.SetChecked(cfg.AllowInsecureAuth)
 	f.auth = newKeySelect(k, []string{authOff, authAny, authFile}, f.authChanged)
 	switch cfg.Auth {

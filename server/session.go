@@ -380,21 +380,7 @@ func clientText(cmd smtpcore.Command, line []byte, perr error) string {
 
 const maskedText = "<masked>"
 
-// printable escapes bytes outside printable ASCII and UTF-8 text as \xNN and
-// shortens the result to about max bytes.
-func printable(b []byte, max int) string {
-	var sb strings.Builder
-	for i, r := range string(b) {
-		if sb.Len() >= max {
-			fmt.Fprintf(&sb, "… (%d bytes)", len(b))
-			break
-		}
-		switch {
-		case r == '\uFFFD' || r < ' ' || r == 0x7f:
-			fmt.Fprintf(&sb, "\\x%02x", b[i])
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
-}
+// printable is the one escaping of peer text (smtpcore.PrintableN: control
+// characters but tab, C1 controls and bidi overrides escaped), shortened to
+// about max bytes.
+func printable(b []byte, max int) string { return smtpcore.PrintableN(string(b), max) }
