@@ -25,13 +25,13 @@ func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "serve":
-			os.Exit(runServe(os.Args[2:]))
+			os.Exit(cli.Serve(os.Args[2:]))
 		case "send":
-			os.Exit(runSend(os.Args[2:]))
+			os.Exit(cli.Send(os.Args[2:]))
 		case "inbox":
 			os.Exit(cli.Inbox(os.Args[2:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 		case "passwd":
-			os.Exit(runPasswd(os.Args[2:]))
+			os.Exit(cli.Passwd(os.Args[2:]))
 		case "version", "--version":
 			fmt.Println("letterbox", version)
 			return

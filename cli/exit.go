@@ -1,6 +1,9 @@
-// Package cli holds Letterbox's command-line subcommands, one file per
-// subcommand, and the helpers they share: flags (flags.go), output and
-// escaping (output.go) and exit codes (exit.go).
+// Package cli holds Letterbox's command-line subcommands, one file (or one
+// file per verb) each: serve.go (letterbox serve), send.go with
+// send_output.go and send_prompt.go (letterbox send), inbox*.go (letterbox
+// inbox), passwd.go (letterbox passwd); and the helpers they share: flags
+// (flags.go), output and escaping (output.go) and exit codes (exit.go). The
+// root package's main only dispatches to them.
 //
 // Text from a peer (header fields, file names, message text) never reaches a
 // terminal unescaped: control and format characters are shown as \xNN or

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -9,9 +9,9 @@ import (
 	"letterbox/server/sasl"
 )
 
-// runPasswd prints a credentials-file line for `letterbox serve --auth FILE`:
+// Passwd prints a credentials-file line for `letterbox serve --auth FILE`:
 // a bcrypt hash for PLAIN and LOGIN and a CRAM-MD5 context, never the password.
-func runPasswd(args []string) int {
+func Passwd(args []string) int {
 	return passwdMain(args, os.Getenv, readPassword, os.Stdout, os.Stderr)
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -49,7 +49,7 @@ func letterboxBinary(t *testing.T) string {
 		if os.Getenv("CGO_ENABLED") == "0" {
 			args = append(args, "-tags", "ci")
 		}
-		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
+		out, err := exec.Command("go", append(args, "letterbox")...).CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

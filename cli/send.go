@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -53,10 +53,10 @@ type sendIO struct {
 	password       func(prompt string) (string, error) // no-echo prompt
 }
 
-// runSend is `letterbox send`: compose one message from flags (or, on a
+// Send is `letterbox send`: compose one message from flags (or, on a
 // terminal, from answers to prompts), send it with a live transcript, and
 // exit with a code that says where it stopped.
-func runSend(args []string) int {
+func Send(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return sendMain(ctx, args, sendIO{

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"letterbox/cli"
 	"letterbox/server"
 	"letterbox/server/store"
 )
@@ -31,13 +30,13 @@ type serveOptions struct {
 	echo      bool // --echo: print each message as it arrives
 }
 
-// runServe runs the SMTP server without a window until SIGINT or SIGTERM.
+// Serve runs the SMTP server without a window until SIGINT or SIGTERM.
 // It returns the process exit status: 0 after a clean shutdown, 1 when the
 // server cannot start (the address is taken, the store cannot be opened), 2
 // for bad flags and for settings that cannot work (server.Config.Check:
 // --require-tls with no TLS at all, a certificate without its key, an
 // unreadable credentials file, ...), found before anything listens.
-func runServe(args []string) int {
+func Serve(args []string) int {
 	cfg, opts, err := parseServeFlags(args, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -69,7 +68,7 @@ func runServe(args []string) int {
 }
 
 // serve opens the store, runs the server until ctx ends, and shuts down.
-// With echo set, each message received is printed there (cli.Echo).
+// With echo set, each message received is printed there (Echo).
 func serve(ctx context.Context, cfg server.Config, storeDir string, log *logrus.Logger, echo io.Writer) error {
 	st, err := store.Open(storeDir, store.Options{Logger: log})
 	if err != nil {
@@ -77,7 +76,7 @@ func serve(ctx context.Context, cfg server.Config, storeDir string, log *logrus.
 	}
 	defer st.Close()
 	if echo != nil {
-		defer cli.EchoStore(echo, st)()
+		defer EchoStore(echo, st)()
 	}
 	srv, err := server.New(cfg, st)
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -21,20 +21,20 @@ import (
 // the Maildir byte for byte: the trace fields, then exactly what was sent.
 
 // record is the part of a session record these tests look at.
-type record struct {
+type interopRecord struct {
 	MailFrom string   `json:"mail_from"`
 	Rcpts    []string `json:"rcpts"`
 	Protocol string   `json:"protocol"`
 	AuthUser string   `json:"auth_user"`
 }
 
-func readRecord(t *testing.T, store, id string) record {
+func readRecord(t *testing.T, store, id string) interopRecord {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(store, ".letterbox", "records", id+".json"))
 	if err != nil {
 		t.Fatalf("session record of %s: %v", id, err)
 	}
-	var r record
+	var r interopRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatalf("session record of %s: %v", id, err)
 	}
