@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,9 +20,10 @@ type Delivery struct {
 	s      *Store
 	id     string
 	tmp    string
-	f      *os.File
+	f      file
 	w      *bufio.Writer
 	size   int64
+	crc    uint32 // CRC-32C of the bytes written, for the record
 	scan   scanner
 	err    error // first write error; Commit refuses after one
 	closed bool  // committed or aborted
@@ -39,14 +41,13 @@ func (s *Store) Create() (*Delivery, error) {
 	for range 3 { // a clash needs the same microsecond, sequence and random part
 		id := s.ids.next(time.Now())
 		tmp := filepath.Join(s.dir, dirTmp, id)
-		f, err := createExcl(tmp)
+		f, err := s.fs.create(tmp)
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: create: %w", err)
 		}
-		s.holdRoot()
 		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f)}, nil
 	}
 	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
@@ -54,7 +55,7 @@ func (s *Store) Create() (*Delivery, error) {
 
 // writer returns a 32 KB buffered writer to f, a recycled one when there is
 // one: a fresh buffer per message was most of the garbage of small messages.
-func (s *Store) writer(f *os.File) *bufio.Writer {
+func (s *Store) writer(f file) *bufio.Writer {
 	if w, ok := s.writers.Get().(*bufio.Writer); ok {
 		w.Reset(f)
 		return w
@@ -91,6 +92,7 @@ func (d *Delivery) Write(p []byte) (int, error) {
 	}
 	n, err := d.w.Write(p)
 	d.size += int64(n)
+	d.crc = crc32.Update(d.crc, castagnoli, p[:n])
 	d.scan.write(p[:n])
 	if err != nil {
 		d.err = fmt.Errorf("store: write %s: %w", d.id, err)
@@ -100,16 +102,18 @@ func (d *Delivery) Write(p []byte) (int, error) {
 }
 
 // Commit makes the message durable and visible, in this order: the file's
-// data and the session record reach stable storage; the file is renamed
-// into new/ and new/ is synced. Only then does it update the index and
-// publish Added, and return. The syncs are shared with the deliveries
-// committing at the same time (group commit, see group.go), and each one a
-// Commit waits for starts after that Commit's own writes, so a nil error
-// still means: message, record and the name in new/ are durable. A crash at
-// any point leaves either no message (at most a file in tmp/ and a record
-// that Open removes) or a whole message with its record. rec.ID, rec.Size
-// and a zero rec.Received are filled in by Commit. On error the delivery is
-// aborted.
+// data, its session record (with the message's size and CRC-32C) and both
+// their names reach stable storage in one shared sync (see durability); the
+// file is linked into new/; the index is updated and Added published; Commit
+// returns. The sync is shared with the deliveries committing at the same
+// time (group commit, see group.go), and the run a Commit waits for starts
+// after that Commit's own writes, so a nil error means: whatever happens
+// next, the message survives whole. A crash or power loss before the sync
+// ends leaves at most a file in tmp/ and a record that Open removes; after
+// it, a whole message that is in new/ or that Open puts there. The name in
+// new/ becomes durable in the background, shortly after. rec.ID, rec.Size,
+// rec.Checksum and a zero rec.Received are filled in by Commit. On error
+// the delivery is aborted.
 func (d *Delivery) Commit(rec Record) (Summary, error) {
 	if d.closed {
 		return Summary{}, fmt.Errorf("store: commit %s: delivery is finished", d.id)
@@ -119,7 +123,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		return Summary{}, d.err
 	}
 	s := d.s
-	rec.ID, rec.Size = d.id, d.size
+	rec.ID, rec.Size, rec.Checksum = d.id, d.size, checksumString(d.crc)
 	if rec.Received.IsZero() {
 		rec.Received = time.Now()
 	}
@@ -128,20 +132,12 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		_ = d.Abort()
 		return Summary{}, err
 	}
-	err := publishFile(d.tmp, filepath.Join(s.dir, dirNew, d.id))
-	if err == nil && !s.opts.NoSync {
-		if err = s.newSync.do(); err != nil {
-			// Not acknowledged, so not kept: a retry must not find a twin.
-			_ = os.Remove(filepath.Join(s.dir, dirNew, d.id))
-		}
-	}
-	if err != nil {
-		_ = os.Remove(s.recordPath(d.id))
+	if err := d.publish(); err != nil {
+		_ = s.fs.remove(s.recordPath(d.id))
 		_ = d.Abort()
 		return Summary{}, fmt.Errorf("store: commit %s: %w", d.id, err)
 	}
 	d.closed = true
-	s.releaseRoot()
 	d.scan.finish()
 	sum := d.scan.summary(d.id, d.size)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
@@ -152,18 +148,49 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	return e.sum.clone(), nil
 }
 
+// publish gives the durable file in tmp/ its name in new/. With syncs it
+// links, so that the tmp/ name stays until the new/ name is durable
+// (settleName); where the file system has no hard links it renames and
+// waits for new/ to be synced (a second wait). With Options.NoSync it
+// renames.
+func (d *Delivery) publish() error {
+	s := d.s
+	newPath := filepath.Join(s.dir, dirNew, d.id)
+	if s.opts.NoSync {
+		return s.fs.publish(d.tmp, newPath)
+	}
+	err := s.fs.link(d.tmp, newPath)
+	if err == nil {
+		s.settleName(d.tmp)
+		return nil
+	}
+	if !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("store: link into new/: %w", err)
+	}
+	if err := s.fs.publish(d.tmp, newPath); err != nil {
+		return err
+	}
+	if err := s.newSync.do(); err != nil {
+		// Not acknowledged, so not kept: a retry must not find a twin.
+		_ = s.fs.remove(newPath)
+		return err
+	}
+	return nil
+}
+
 // finishFile flushes the tmp/ file, writes the session record, makes both
-// durable (see Store.syncData) and closes them. On error the record is gone.
+// durable with their names (one shared run of dataSync) and closes them.
+// On error the record is gone.
 func (d *Delivery) finishFile(rec *Record) error {
 	s := d.s
 	err := d.w.Flush()
 	d.dropWriter()
-	var rf *os.File
+	var rf file
 	if err == nil {
 		rf, err = s.writeRecord(rec)
 	}
 	if err == nil && !s.opts.NoSync {
-		err = s.syncData(d.f, rf)
+		err = s.dataSync.do(d.f, rf)
 	}
 	if rf != nil {
 		if cerr := rf.Close(); err == nil {
@@ -176,7 +203,7 @@ func (d *Delivery) finishFile(rec *Record) error {
 	d.f = nil
 	if err != nil {
 		if rf != nil {
-			_ = os.Remove(s.recordPath(d.id))
+			_ = s.fs.remove(s.recordPath(d.id))
 		}
 		return fmt.Errorf("store: commit %s: %w", d.id, err)
 	}
@@ -191,13 +218,12 @@ func (d *Delivery) Abort() error {
 		return nil
 	}
 	d.closed = true
-	d.s.releaseRoot()
 	d.dropWriter()
 	if d.f != nil {
 		_ = d.f.Close()
 		d.f = nil
 	}
-	if err := os.Remove(d.tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := d.s.fs.remove(d.tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: abort %s: %w", d.id, err)
 	}
 	return nil

@@ -2,15 +2,10 @@
 //
 // On disk the store is a Maildir (the de facto format described at
 // cr.yp.to/proto/maildir.html, as read by mutt, Dovecot and Python's mailbox
-// module): a message is streamed into STORE/tmp, it and its session record are
-// made durable, it is renamed into STORE/new, the directory is synced, and
-// only then does Commit return, so the server may answer 250 (RFC 5321
-// §4.1.1.4, §6.1: once a server has accepted a message it must not lose it).
-// Deliveries committing at the same time share those syncs (group commit:
-// on Linux one syncfs and two directory fsyncs serve a whole batch), and
-// each Commit waits for syncs that started after its own writes. A crash
-// leaves at most a file in tmp/, which the next Open removes; new/ and cur/
-// never hold half a message. The message bytes
+// module): a message is streamed into STORE/tmp, it and its session record
+// are made durable, it is linked into STORE/new, and only then does Commit
+// return, so the server may answer 250 (RFC 5321 §4.1.1.4, §6.1: once a
+// server has accepted a message it must not lose it). The message bytes
 // are kept exactly as the server wrote them, trace headers (RFC 5321 §4.4)
 // included. Reading marks a message seen the Maildir way: it moves to cur/ with
 // the info suffix ":2,S".
@@ -22,6 +17,42 @@
 // so that a large store opens and lists fast. It is only a cache: Open checks it
 // against the names in new/ and cur/ and repairs or rebuilds it from the
 // Maildir and the records whenever they disagree.
+//
+// # Durability (design notes, issue 12)
+//
+// The promises: nothing acknowledged is lost, even to a power loss; nothing
+// partial is ever visible in new/ or cur/, not even to another Maildir
+// reader looking after a power loss and before Letterbox starts again; an
+// acknowledged message is in new/ before its 250; and only Letterbox's own
+// files are synced (no syncfs(2) or sync(2), which would write out, and wait
+// for, every other program's dirty data on the file system).
+//
+// Commit waits for one shared sync (group commit: concurrent deliveries join
+// one run, and each waits for a run that started after its own writes).
+// A run issues all at once an fdatasync of each message and record of its
+// deliveries and an fsync of tmp/ and of .letterbox/records/; on ext4 and
+// xfs they share journal commits. The session record is the journal entry
+// of the commit: it carries the message's size and CRC-32C, and is synced
+// with it. Then the message is linked into new/ (a second name for the same,
+// already durable, file), so a name in new/ never points at bytes that are
+// not on stable storage. A background sync of new/, shared too, makes that
+// name durable, and only then is the tmp/ name removed: on disk the tmp/
+// name never goes before the new/ name is there.
+//
+// After a power loss Open (the lock holder) publishes into new/ each file in
+// tmp/ that is not in new/ or cur/ and whose record decodes and names its
+// exact size and CRC-32C; whatever else is in tmp/ is a torn delivery that
+// was never acknowledged and is removed, its record with it. Why not the
+// alternatives: renaming into new/ before the one sync would show torn files
+// in new/ to other readers after a power loss, until Letterbox cleaned up;
+// syncing data and then the name in new/ before the 250 is two sync waits
+// per message, which made one sender slower than a catcher that never syncs;
+// and a separate journal file would be a third file to write and sync where
+// the record already exists. Where the file system has no hard links the
+// message is renamed and new/ synced before the 250 (two waits, same
+// promises). A SIGKILL loses nothing the kernel has, so the crash test and
+// the power-loss model test (powerloss_test.go, a modelled disk that drops
+// unsynced data, sizes and names separately) check the two halves.
 //
 // A Store is safe for concurrent use: many server sessions deliver at once
 // while the GUI lists and reads. One Store per directory is the expected use;

@@ -14,8 +14,11 @@ import "sync"
 // current one ends and covers everyone who joined meanwhile. There is no
 // timer: a lone caller runs at once, and batches grow only as long as the
 // calls themselves take.
+//
+// A caller may hand the run files of its own (do's arguments): fn gets
+// those of every caller it serves, so that one run can sync each of them.
 type syncGroup struct {
-	fn func() error // the shared call
+	fn func(files []file) error // the shared call
 
 	mu      sync.Mutex
 	running bool     // a run is in progress
@@ -30,12 +33,14 @@ type syncRun struct {
 	lead  chan struct{} // one token: the waiter who takes it performs the run
 	done  chan struct{} // closed when the run has finished; err is set then
 	err   error
-	calls int // callers served, for tests and logs
+	calls int    // callers served, for tests and logs
+	files []file // the callers' files, for fn
 }
 
-// do returns once a run of g.fn that started after this call began has
-// finished, with that run's error. It is safe for concurrent use.
-func (g *syncGroup) do() error {
+// do returns once a run of g.fn that started after this call began, and
+// was given files, has finished, with that run's error. It is safe for
+// concurrent use.
+func (g *syncGroup) do(files ...file) error {
 	g.mu.Lock()
 	r := g.next
 	if r == nil {
@@ -43,6 +48,7 @@ func (g *syncGroup) do() error {
 		g.next = r
 	}
 	r.calls++
+	r.files = append(r.files, files...)
 	if !g.running { // nobody is syncing: this caller runs now, alone or with whoever joins first
 		g.running = true
 		g.next = nil
@@ -61,7 +67,8 @@ func (g *syncGroup) do() error {
 // run performs r, then hands the group to the next run's callers, if any,
 // by giving the lead token to exactly one of them.
 func (g *syncGroup) run(r *syncRun) error {
-	r.err = g.fn()
+	r.err = g.fn(r.files)
+	r.files = nil
 	close(r.done)
 	g.mu.Lock()
 	g.runs++

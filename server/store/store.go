@@ -104,7 +104,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.unlock()
 		return nil, err
 	}
-	s.initSync(osSyncer{})
+	s.initSync(osFS{})
 	go s.saver()
 	return s, nil
 }
@@ -113,6 +113,7 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	start := time.Now()
 	if s.owner {
+		s.recoverTmp() // before cleanTmp: journal.go
 		n, err := cleanTmp(filepath.Join(s.dir, dirTmp))
 		if err != nil {
 			return err
@@ -171,8 +172,8 @@ func (s *Store) Close() error {
 	<-s.saverDone
 	err := s.saveIndex()
 	s.events.closeAll()
+	s.waitSettled()
 	s.unlock()
-	s.releaseRoot()
 	s.logSyncStats()
 	return err
 }

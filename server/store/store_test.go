@@ -88,6 +88,7 @@ func TestCommitReadsBackByteForByte(t *testing.T) {
 	if got := dirNames(t, filepath.Join(dir, "new")); !reflect.DeepEqual(got, []string{sum.ID}) {
 		t.Fatalf("new/ = %q, want [%q]", got, sum.ID)
 	}
+	s.waitSettled() // the tmp/ name goes once new/ is synced, after Commit
 	if got := dirNames(t, filepath.Join(dir, "tmp")); len(got) != 0 {
 		t.Errorf("tmp/ = %q after Commit, want empty", got)
 	}

@@ -9,15 +9,9 @@ import (
 	"syscall"
 )
 
-// osSyncer is the real syncer. Without syncfs (not Linux) every file is
-// synced on its own; the directory syncs are still shared.
-type osSyncer struct{}
-
-// file uses File.Sync: fsync, or F_FULLFSYNC on macOS, which is what makes
-// data durable there.
-func (osSyncer) file(f *os.File) error { return f.Sync() }
-
-func (osSyncer) dir(path string) error { return syncDir(path) }
+// syncData makes one file's data durable with File.Sync: fsync, or
+// F_FULLFSYNC on macOS, which is what makes data durable there.
+func syncData(f *os.File) error { return f.Sync() }
 
 // syncDir fsyncs a directory so that a rename or link inside it is durable.
 func syncDir(path string) error {
@@ -37,7 +31,12 @@ func syncDir(path string) error {
 	return nil
 }
 
-func (osSyncer) fs(*os.File) error { return errors.ErrUnsupported }
+// linkUnsupported reports whether a hard link failed because the file
+// system has none.
+func linkUnsupported(err error) bool {
+	return errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EPERM) ||
+		errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EOPNOTSUPP)
+}
 
 // renameNoReplace is Linux only; the caller links instead.
 func renameNoReplace(string, string) error { return errors.ErrUnsupported }
