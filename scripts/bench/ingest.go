@@ -24,7 +24,7 @@ var ingestCases = []ingestCase{
 
 // ingestServers are the peers of scenario 1, in the order the report shows.
 func ingestServers() []peer {
-	return []peer{letterboxServer(), mailpitServer(), aiosmtpdServer(), sinkServer()}
+	return []peer{letterboxServer(), mailpitServer(), postfixServer(), aiosmtpdServer(), sinkServer()}
 }
 
 // sourceArgs is the smtp-source command line for n messages. Without -d,

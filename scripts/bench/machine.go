@@ -38,7 +38,7 @@ func describeMachine(ctx context.Context, o *options) machine {
 	m.peers = [][2]string{
 		{"Letterbox", output(ctx, o.letterbox, "version")},
 		{"Mailpit", mailpitVersion + " (" + firstLine(output(ctx, o.mailpit, "version", "--no-release-check")) + ")"},
-		{"Postfix smtp-source/smtp-sink", dpkgVersion(ctx, "postfix")},
+		{"Postfix (server, smtp-source, smtp-sink)", dpkgVersion(ctx, "postfix")},
 		{"python3-aiosmtpd", dpkgVersion(ctx, "python3-aiosmtpd") + ", " + output(ctx, "/usr/bin/python3", "--version")},
 		{"swaks", dpkgVersion(ctx, "swaks")},
 		{"GNU time", dpkgVersion(ctx, "time")},

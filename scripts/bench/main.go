@@ -40,11 +40,12 @@ type options struct {
 	searchProf  string        // CPU profile of the store's body searches; "" = none
 	attachBytes int64         // size of the attachment in the client scenario
 	bigBytes    int           // size of the one big message
+	dirtyBytes  int64         // another program's unsynced writes in the dirty scenario
 	timeout     time.Duration // bound on the whole run
 	log         *logrus.Logger
 }
 
-var allScenarios = []string{"ingest", "big", "idle", "client", "store", "micro", "app"}
+var allScenarios = []string{"ingest", "dirty", "big", "idle", "client", "store", "micro", "app"}
 
 func main() {
 	log := logrus.New()
@@ -81,6 +82,7 @@ func parseFlags(args []string, log *logrus.Logger) (*options, error) {
 	fs.StringVar(&o.searchProf, "search-cpuprofile", "", "write a CPU profile of the store scenario's body searches to this file")
 	fs.Int64Var(&o.attachBytes, "attach-bytes", 1<<30, "size of the attachment sent with letterbox send")
 	fs.IntVar(&o.bigBytes, "big-bytes", 100<<20, "size of the one big message")
+	fs.Int64Var(&o.dirtyBytes, "dirty-bytes", 2000<<20, "unsynced bytes another program writes in the dirty scenario")
 	fs.DurationVar(&o.timeout, "timeout", 12*time.Minute, "bound on the whole run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -130,7 +132,7 @@ func run(ctx context.Context, o *options) error {
 		name string
 		fn   func(context.Context, *options, *report) error
 	}{
-		{"micro", runMicro}, {"ingest", runIngest}, {"big", runBig}, {"idle", runIdle},
+		{"micro", runMicro}, {"ingest", runIngest}, {"dirty", runDirty}, {"big", runBig}, {"idle", runIdle},
 		{"client", runClient}, {"store", runStore}, {"app", runApp},
 	}
 	for _, s := range steps {

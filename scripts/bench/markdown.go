@@ -23,6 +23,7 @@ func (r *report) markdown(o *options) string {
 	r.mdTargets(w)
 	r.mdDurability(w)
 	r.mdIngest(w)
+	r.mdDirty(w)
 	r.mdBig(w)
 	r.mdIdle(w)
 	r.mdClient(w)

@@ -26,6 +26,9 @@ type report struct {
 	big        map[string][]bigRun
 	idle       map[string][]idleRun
 
+	dirty      map[string]dirtyRun
+	dirtyBytes int64
+
 	clients      map[string][]clientRun
 	clientOrder  []string
 	swaksCommand []string
@@ -44,7 +47,7 @@ type report struct {
 func newReport(start time.Time, reps int) *report {
 	return &report{started: start, reps: reps,
 		ingestRuns: map[ingestCase]map[string][]ingestRun{}, ingestErrs: map[ingestCase]map[string][]string{},
-		big: map[string][]bigRun{}, idle: map[string][]idleRun{}, clients: map[string][]clientRun{}}
+		big: map[string][]bigRun{}, idle: map[string][]idleRun{}, dirty: map[string]dirtyRun{}, clients: map[string][]clientRun{}}
 }
 
 func (r *report) fail(format string, args ...any) {
@@ -155,8 +158,9 @@ func (t target) verdict() string {
 
 // targets judges every goal of the issue against this run.
 func (r *report) targets() []target {
-	c5, c100 := ingestCase{20, 5120}, ingestCase{20, 102400}
+	c5, c100, one5 := ingestCase{20, 5120}, ingestCase{20, 102400}, ingestCase{1, 5120}
 	lb5, mp5, sink5 := r.ingestRate(c5, "Letterbox"), r.ingestRate(c5, "Mailpit"), r.ingestRate(c5, "smtp-sink")
+	pf5 := r.ingestRate(c5, "Postfix")
 	lb100, mp100 := r.ingestRate(c100, "Letterbox"), r.ingestRate(c100, "Mailpit")
 	_, growth := r.bigMedian("Letterbox")
 	idle := r.idleMedian("Letterbox")
@@ -165,8 +169,11 @@ func (r *report) targets() []target {
 	st := r.store
 	ts := []target{
 		ratioTarget("Durable ingest ≥ 3× Mailpit (20 sessions × 5 KB)", lb5, mp5, 3),
+		ratioTarget("Durable ingest ≥ 3× Postfix (20 sessions × 5 KB)", lb5, pf5, 3),
 		ratioTarget("Durable ingest ≥ 50% of smtp-sink (20 sessions × 5 KB)", lb5, sink5, 0.5),
-		ratioTarget("Durable ingest ≥ 5× Mailpit (20 sessions × 100 KB)", lb100, mp100, 5),
+		ratioTarget("Durable ingest ≥ 1.5× Mailpit (1 session × 5 KB)", r.ingestRate(one5, "Letterbox"), r.ingestRate(one5, "Mailpit"), 1.5),
+		ratioTarget("Durable ingest ≥ 8× Mailpit (20 sessions × 100 KB)", lb100, mp100, 8),
+		r.dirtyTarget(),
 		{"100 MB message: server memory growth < 32 MB", humanBytes(growth), growth < 32<<20, len(r.big["Letterbox"]) > 0},
 		{"Idle connection < 64 KB", humanBytes(idle) + " per connection", idle < 64<<10, len(r.idle["Letterbox"]) > 0},
 		ratioTarget("Client throughput ≥ Go's net/smtp (1,000 messages, one connection)", lbc, gc, 1),
