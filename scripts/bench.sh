@@ -3,7 +3,8 @@
 # builds bin/letterbox, and runs scripts/bench (see its package comment), which
 # prints a table of medians and ratios and writes BENCHMARKS.md.
 #
-# Peers: Postfix's smtp-source and smtp-sink, swaks and python3-aiosmtpd from
+# Peers: Postfix's smtp-source and smtp-sink, Postfix itself (a private
+# instance the harness starts; needs root, as in CI), swaks and python3-aiosmtpd from
 # Debian (scripts/deps.sh), GNU time (apt package `time`), and Mailpit built
 # with `go install` into $XDG_CACHE_HOME/letterbox-bench/bin (kept between runs).
 #

@@ -33,7 +33,8 @@ var letterboxLimits = []string{
 func letterboxServer() peer {
 	return peer{
 		name:    "Letterbox",
-		durable: "yes: file and session record made durable (a syncfs and an fsync of records/ shared by concurrent deliveries), renamed into new/, new/ fsynced, then 250",
+		durable: "yes: one sync shared by concurrent deliveries (fdatasync of each file and its session record, which holds the file's size and CRC-32C, and fsync of tmp/ and records/), " +
+			"then linked into new/ and 250; new/ is fsynced after, and a power loss before that is repaired from tmp/ at the next start",
 		start: func(ctx context.Context, o *options, dir string) (*proc, error) {
 			addr, err := localAddr()
 			if err != nil {
