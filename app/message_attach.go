@@ -168,19 +168,25 @@ func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 		if w == nil {
 			return // cancelled
 		}
-		st := v.st
-		v.async(func() {
-			err := messageExtract(st, id, p.Path, w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				v.ui(func() { v.showError("Save "+messageAttachmentName(p), err) })
-			}
-		})
+		v.writePart(id, p, w)
 	}, v.Window)
 	d.SetFileName(messageAttachmentName(p))
 	showFileDialog(d, v.Window)
+}
+
+// writePart writes the decoded part p of message id to w and closes it, off
+// the UI goroutine; a failure is shown.
+func (v *MessageView) writePart(id string, p msg.Part, w io.WriteCloser) {
+	st := v.st
+	v.async(func() {
+		err := messageExtract(st, id, p.Path, w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			v.ui(func() { v.showError("Save "+messageAttachmentName(p), err) })
+		}
+	})
 }
 
 // onSaveAll asks for a folder and saves every attachment into it.
