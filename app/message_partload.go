@@ -158,9 +158,9 @@ func (c *messagePartContent) object() fyne.CanvasObject {
 		img := canvas.NewImageFromImage(c.img)
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScaleSmooth
-		img.SetMinSize(fyne.NewSize(64, 64))
 		notes = append(notes, fmt.Sprintf("%s, %d × %d pixels, %s.", c.p.ContentType, c.imgW, c.imgH, smtpcore.FormatSize(c.p.Size)))
-		body = img
+		b := c.img.Bounds()
+		body = container.New(messageImageLayout{w: float32(b.Dx()), h: float32(b.Dy())}, img)
 	case c.isText && c.p.ContentType == "text/html":
 		if c.truncated {
 			notes = append(notes, "The part is long; only its beginning is shown. Save part… writes it all.")
@@ -188,4 +188,20 @@ func (c *messagePartContent) object() fyne.CanvasObject {
 		return body
 	}
 	return newBorder(messagePartNote(strings.Join(notes, " ")), nil, nil, nil, body)
+}
+
+// messageImageLayout shows an image at its own size (one pixel per unit),
+// smaller when the room is smaller, never blown up; top left, aspect kept.
+type messageImageLayout struct{ w, h float32 }
+
+func (l messageImageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	scale := min(1, size.Width/l.w, size.Height/l.h)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(l.w*scale, l.h*scale))
+	}
+}
+
+func (l messageImageLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(min(l.w, 32), min(l.h, 32))
 }

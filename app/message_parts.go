@@ -29,6 +29,7 @@ type messageParts struct {
 	title          *widget.Label
 	save, open     *widget.Button
 	headers        *fyne.Container
+	detailScroll   *container.Scroll
 	content        *fyne.Container // holds the content object of the selected part
 	detail, hint   fyne.CanvasObject
 	detailBox, obj *fyne.Container
@@ -51,13 +52,14 @@ func newMessageParts(v *MessageView) *messageParts {
 	)
 	m.tree.OnSelected = m.show
 	m.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	m.title.Wrapping = fyne.TextWrapWord
+	m.title.Truncation = fyne.TextTruncateEllipsis
 	m.save = widget.NewButtonWithIcon("Save part…", theme.DocumentSaveIcon(), func() { m.act(m.v.onSaveAttachment) })
 	m.open = widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { m.act(m.v.onOpenAttachment) })
 	m.headers = container.New(messageFormLayout{})
 	m.content = container.NewStack()
-	top := container.NewVBox(m.title, container.NewHBox(m.save, m.open), container.NewVScroll(m.headers))
-	m.detail = newBorder(top, nil, nil, nil, m.content)
+	top := container.NewVBox(newBorder(nil, nil, nil, container.NewHBox(m.save, m.open), m.title), m.headers)
+	m.detailScroll = container.NewVScroll(container.New(messageDetailLayout{}, top, m.content))
+	m.detail = m.detailScroll
 	m.hint = container.NewCenter(widget.NewLabelWithStyle("Select a part to see its header fields and content.",
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	m.detailBox = container.NewStack(m.hint)
@@ -166,6 +168,7 @@ func (m *messageParts) fillHeaders(p msg.Part) {
 	}
 	m.headers.Objects = rows
 	m.headers.Refresh()
+	m.detailScroll.ScrollToTop()
 }
 
 // messagePartNote is an italic explanation in the content area.
@@ -212,7 +215,7 @@ func messagePartLine(p msg.Part) string {
 }
 
 // messagePartsLayout puts the tree beside the detail pane when there is
-// room for both (tree 40 %), else above it (tree 35 % of the height).
+// room for both (tree 40 %), else above it (tree 30 % of the height).
 type messagePartsLayout struct{}
 
 // messagePartsSideBySide is the narrowest pane that shows tree and detail
@@ -230,7 +233,7 @@ func (messagePartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		detail.Resize(fyne.NewSize(size.Width-tw-pad, size.Height))
 		return
 	}
-	th := float32(int(size.Height * 0.35))
+	th := float32(int(size.Height * 0.3))
 	tree.Move(fyne.NewPos(0, 0))
 	tree.Resize(fyne.NewSize(size.Width, th))
 	detail.Move(fyne.NewPos(0, th+pad))
@@ -239,4 +242,27 @@ func (messagePartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 func (messagePartsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(200, 200)
+}
+
+// messagePartContentMin is the least height a part's content gets: on a
+// short pane the detail scrolls rather than squeeze the content away.
+const messagePartContentMin = 240
+
+// messageDetailLayout stacks the part's title and header fields (at their
+// height) over its content, which takes the rest, at least
+// messagePartContentMin.
+type messageDetailLayout struct{}
+
+func (messageDetailLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, content := objs[0], objs[1]
+	th := top.MinSize().Height
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, th))
+	content.Move(fyne.NewPos(0, th+theme.Padding()))
+	content.Resize(fyne.NewSize(size.Width, max(size.Height-th-theme.Padding(), messagePartContentMin)))
+}
+
+func (messageDetailLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, content := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(top.Width, content.Width), top.Height+theme.Padding()+max(content.Height, messagePartContentMin))
 }

@@ -172,6 +172,7 @@ func (v *messageTextView) rowText(id int) (string, int) {
 func (v *messageTextView) updateRow(id int, g *widget.TextGrid) {
 	if id >= len(v.rows) {
 		g.SetRow(0, widget.TextGridRow{})
+		g.Refresh()
 		return
 	}
 	line, start := v.rowText(id)
@@ -200,6 +201,7 @@ func (v *messageTextView) updateRow(id int, g *widget.TextGrid) {
 		}
 	}
 	g.SetRow(0, widget.TextGridRow{Cells: cells})
+	g.Refresh() // SetRow does not redraw the cells (Fyne 2.8), so new highlights would not show
 }
 
 // styles resolves the highlight colours from the current theme.
