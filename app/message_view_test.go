@@ -211,6 +211,42 @@ func TestMessageRawFind(t *testing.T) {
 	}
 }
 
+// The highlights are drawn, not only set, and follow next and a new query.
+// (Fyne's TextGrid.SetRow does not redraw; the test driver redraws anyway,
+// so the real-window screenshots are what showed that bug.)
+func TestMessageRawFindDrawsHighlights(t *testing.T) {
+	test.NewTempApp(t)
+	tv := newMessageTextView()
+	w := test.NewTempWindow(t, tv.obj)
+	w.Resize(fyne.NewSize(400, 300))
+	tv.SetText("alpha beta\ngamma beta\n")
+	drawn := func() (hit, cur int) {
+		for _, o := range test.LaidOutObjects(tv.obj) {
+			if r, ok := o.(*canvas.Rectangle); ok && r.FillColor != nil {
+				switch r.FillColor {
+				case tv.hit.BackgroundColor():
+					hit++
+				case tv.curHit.BackgroundColor():
+					cur++
+				}
+			}
+		}
+		return hit, cur
+	}
+	test.Type(tv.findEntry, "beta")
+	if hit, cur := drawn(); hit != 4 || cur != 4 {
+		t.Errorf("cells drawn highlighted: %d as matches, %d as the current one; want 4 and 4", hit, cur)
+	}
+	test.Tap(tv.nextBtn)
+	if hit, cur := drawn(); hit != 4 || cur != 4 {
+		t.Errorf("after next, cells drawn highlighted: %d as matches, %d as the current one; want 4 and 4", hit, cur)
+	}
+	tv.findEntry.SetText("alpha")
+	if hit, cur := drawn(); hit != 0 || cur != 5 {
+		t.Errorf("after a new query, cells drawn highlighted: %d as matches, %d as the current one; want 0 and 5", hit, cur)
+	}
+}
+
 func TestMessageRawFindInView(t *testing.T) {
 	f, _ := messageNestedFixture(t)
 	v := f.in.view
