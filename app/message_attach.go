@@ -63,18 +63,21 @@ func messageAttachmentName(p msg.Part) string {
 	if p.Filename != "" {
 		return msg.CleanFilename(p.Filename)
 	}
-	ext := ".bin"
-	switch p.ContentType {
-	case "message/rfc822":
-		ext = ".eml"
-	case "text/plain":
-		ext = ".txt"
-	default:
+	ext, ok := messageUsualExt[p.ContentType]
+	if !ok {
+		ext = ".bin"
 		if exts, _ := mime.ExtensionsByType(p.ContentType); len(exts) > 0 {
-			ext = exts[0]
+			ext = exts[0] // sorted: the usual one for most types
 		}
 	}
 	return msg.CleanFilename("part-" + strings.ReplaceAll(p.Path, ".", "-") + ext)
+}
+
+// messageUsualExt is the extension a nameless part gets where the first
+// of mime.ExtensionsByType (sorted) is not the one people use.
+var messageUsualExt = map[string]string{
+	"message/rfc822": ".eml", "text/plain": ".txt", "text/html": ".html", "image/jpeg": ".jpg",
+	"text/calendar": ".ics", "audio/mpeg": ".mp3", "video/mp4": ".mp4", "application/zip": ".zip",
 }
 
 // messageCreateInDir creates a new file named name inside dir, never replacing a

@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"letterbox/server/store"
+	"letterbox/smtpcore/msg"
 )
 
 // messageTestdata reads a file of testdata/mime.
@@ -290,6 +291,21 @@ func TestMessageHeadersRawToggleAndCopy(t *testing.T) {
 	test.Tap(v.headersRawCheck)
 	if !v.headersScroll.Visible() || v.headersRaw.obj.Visible() {
 		t.Errorf("unticking Raw did not bring the decoded fields back")
+	}
+}
+
+func TestMessageAttachmentNameForNamelessParts(t *testing.T) {
+	for _, tc := range []struct{ path, ct, want string }{
+		{"1.2.1", "text/html", "part-1-2-1.html"},
+		{"2", "image/jpeg", "part-2.jpg"},
+		{"3", "image/png", "part-3.png"},
+		{"4", "message/rfc822", "part-4.eml"},
+		{"5", "application/x-no-such-type", "part-5.bin"},
+		{"6", "application/pdf", "part-6.pdf"},
+	} {
+		if got := messageAttachmentName(msg.Part{Path: tc.path, ContentType: tc.ct}); got != tc.want {
+			t.Errorf("name of nameless part %s (%s) = %q, want %q", tc.path, tc.ct, got, tc.want)
+		}
 	}
 }
 
