@@ -17,9 +17,9 @@ import (
 )
 
 // MessageView shows one stored message: a summary with the envelope, the
-// attachments, and tabs for the text, the HTML (as text, or a sanitised copy
-// in the browser), the header fields, the raw source, the MIME structure and
-// the SMTP session that delivered it. It never renders HTML itself.
+// attachments, and tabs for the text, the HTML (sanitised and drawn as rich
+// text by htmlView, or a sanitised copy in the browser), the header fields,
+// the raw source, the MIME structure and the SMTP session that delivered it.
 //
 // Methods run on the Fyne goroutine. Reading the message runs through the
 // async seam and comes back through ui.
@@ -48,7 +48,8 @@ type MessageView struct {
 	attachRow                            *container.Scroll
 	tabs                                 *container.AppTabs
 	textNote, htmlNote                   *widget.Label
-	text, html                           *messageBody
+	text                                 *messageBody
+	html                                 *htmlView
 	openHTML                             *widget.Button
 	headers                              *fyne.Container
 	headersNote, rawNote                 *widget.Label
@@ -106,7 +107,7 @@ func (v *MessageView) setActions(on bool) {
 
 func (v *MessageView) buildTabs() {
 	v.text, v.textNote = newMessageBody(), messageNote()
-	v.html, v.htmlNote = newMessageBody(), messageNote()
+	v.html, v.htmlNote = newHTMLView(v.async, v.ui), messageNote()
 	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
 	v.headers = container.New(messageFormLayout{})
 	v.headersNote = messageNote()
@@ -123,7 +124,7 @@ func (v *MessageView) buildTabs() {
 	htmlTop := container.NewVBox(v.htmlBar, v.htmlNote)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, v.text.obj)),
-		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.obj)),
+		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.CanvasObject())),
 		container.NewTabItem("Headers", container.NewBorder(v.headersNote, nil, nil, nil, container.NewVScroll(v.headers))),
 		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, container.NewPadded(v.raw))),
 		container.NewTabItem("MIME parts", v.parts.tree),

@@ -1,0 +1,472 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"letterbox/smtpcore/msg"
+)
+
+// This file is the pure half of the HTML view: sanitised HTML becomes a
+// small block model (paragraphs, headings, lists, quotes, preformatted
+// text, tables, rules) of inline runs (text, links, images, line breaks).
+// It knows nothing of Fyne; htmlview.go draws the model.
+
+// htmlBlockKind says what a block is.
+type htmlBlockKind int
+
+const (
+	htmlPara    htmlBlockKind = iota // Inline
+	htmlHeading                      // Level 1–6, Inline
+	htmlList                         // Ordered, Start, Items
+	htmlQuote                        // Blocks
+	htmlPre                          // Text, kept as written
+	htmlTable                        // Rows (a data table; layout tables are flattened)
+	htmlRule                         // <hr>
+)
+
+// htmlBlock is one block of the model.
+type htmlBlock struct {
+	Kind    htmlBlockKind
+	Level   int
+	Inline  []htmlInline
+	Text    string
+	Ordered bool
+	Start   int
+	Items   [][]htmlBlock
+	Blocks  []htmlBlock
+	Rows    [][]htmlCell
+}
+
+// htmlCell is a table cell; its blocks are run together as inline content.
+type htmlCell struct {
+	Header bool
+	Inline []htmlInline
+}
+
+// htmlInlineKind says what an inline run is.
+type htmlInlineKind int
+
+const (
+	htmlText  htmlInlineKind = iota // Text with Bold, Italic, Mono
+	htmlLink                        // Text linking to Href (http, https or mailto)
+	htmlImage                       // Img
+	htmlBreak                       // <br>
+)
+
+// htmlInline is one run of inline content.
+type htmlInline struct {
+	Kind               htmlInlineKind
+	Text               string
+	Bold, Italic, Mono bool
+	Href               string
+	Img                *htmlImg
+}
+
+// htmlImgSource says where an image's bytes come from.
+type htmlImgSource int
+
+const (
+	htmlImgCID    htmlImgSource = iota // a part of the message (RFC 2392 cid: URL); Ref is the Content-ID
+	htmlImgData                        // a data: URL (RFC 2397); Ref is the URL
+	htmlImgRemote                      // http or https; fetched only after "Load remote content"
+)
+
+// htmlImg is an image reference.
+type htmlImg struct {
+	Source        htmlImgSource
+	Ref           string // Content-ID without brackets, data: URL or remote URL
+	Host          string // remote images: the host named in the placeholder
+	Alt           string
+	Width, Height int // from the attributes, 0 when absent
+}
+
+// htmlModelLimits bound the model of a hostile or huge document.
+const (
+	htmlMaxDepth  = 200    // elements deeper than this are read as text only
+	htmlMaxBlocks = 20000  // blocks in the model; the rest is dropped with a note
+	htmlMaxImages = 200    // images kept; later ones are shown by their alt text
+	htmlMaxCells  = 100000 // table cells in all
+)
+
+// htmlParse sanitises src (remote image URLs kept, to be shown blocked
+// until asked for) and builds its block model. It may run on any goroutine.
+func htmlParse(src string) []htmlBlock {
+	clean := msg.SanitizeHTMLBody(src, msg.SanitizeOptions{RemoteImages: true})
+	doc, err := html.Parse(strings.NewReader(clean))
+	if err != nil { // html.Parse fails only on reader errors
+		return []htmlBlock{{Kind: htmlPara, Inline: []htmlInline{{Text: clean}}}}
+	}
+	b := &htmlBuilder{}
+	b.blocks(doc, &b.out, 0)
+	return b.out
+}
+
+// htmlStyle is the inline style in force.
+type htmlStyle struct {
+	bold, italic, mono bool
+	href               string
+}
+
+// htmlBuilder walks the parsed document. para collects the inline runs of
+// the paragraph being built; flush turns it into a block of the sink.
+type htmlBuilder struct {
+	out    []htmlBlock
+	para   []htmlInline
+	style  htmlStyle
+	nblock int
+	nimg   int
+	ncell  int
+}
+
+func (b *htmlBuilder) add(sink *[]htmlBlock, blk htmlBlock) {
+	if b.nblock >= htmlMaxBlocks {
+		return
+	}
+	b.nblock++
+	*sink = append(*sink, blk)
+}
+
+// flush ends the paragraph being built, if it has any content.
+func (b *htmlBuilder) flush(sink *[]htmlBlock) {
+	runs := htmlTrim(b.para)
+	b.para = nil
+	if len(runs) > 0 {
+		b.add(sink, htmlBlock{Kind: htmlPara, Inline: runs})
+	}
+}
+
+// blocks reads the children of n into sink.
+func (b *htmlBuilder) blocks(n *html.Node, sink *[]htmlBlock, depth int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.node(c, sink, depth+1)
+	}
+}
+
+// node reads one node: block elements flush the paragraph and add blocks,
+// inline ones add runs to it.
+func (b *htmlBuilder) node(n *html.Node, sink *[]htmlBlock, depth int) {
+	switch n.Type {
+	case html.TextNode:
+		b.text(n.Data)
+		return
+	case html.ElementNode:
+	default:
+		b.blocks(n, sink, depth)
+		return
+	}
+	if htmlHidden(n) {
+		return
+	}
+	if depth > htmlMaxDepth {
+		b.text(htmlTextContent(n))
+		return
+	}
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		b.flush(sink)
+		b.blocks(n, sink, depth)
+		if runs := htmlTrim(b.para); len(runs) > 0 {
+			b.add(sink, htmlBlock{Kind: htmlHeading, Level: int(n.Data[1] - '0'), Inline: runs})
+		}
+		b.para = nil
+	case atom.Ul, atom.Ol:
+		b.flush(sink)
+		b.list(n, sink, depth)
+	case atom.Blockquote:
+		b.flush(sink)
+		var inner []htmlBlock
+		b.blocks(n, &inner, depth)
+		b.flush(&inner)
+		if len(inner) > 0 {
+			b.add(sink, htmlBlock{Kind: htmlQuote, Blocks: inner})
+		}
+	case atom.Pre:
+		b.flush(sink)
+		text := strings.TrimPrefix(htmlTextContent(n), "\n") // HTML §13.2.6.4.7: a leading newline is dropped
+		if strings.TrimSpace(text) != "" {
+			b.add(sink, htmlBlock{Kind: htmlPre, Text: strings.TrimRight(text, "\n")})
+		}
+	case atom.Table:
+		b.flush(sink)
+		b.table(n, sink, depth)
+	case atom.Hr:
+		b.flush(sink)
+		b.add(sink, htmlBlock{Kind: htmlRule})
+	case atom.Br:
+		b.para = append(b.para, htmlInline{Kind: htmlBreak})
+	case atom.Img:
+		b.image(n)
+	case atom.A:
+		b.inline(n, sink, depth, func(s *htmlStyle) { s.href = htmlLinkTarget(htmlAttr(n, "href")) })
+	case atom.B, atom.Strong:
+		b.inline(n, sink, depth, func(s *htmlStyle) { s.bold = true })
+	case atom.I, atom.Em, atom.Cite, atom.Dfn, atom.Var:
+		b.inline(n, sink, depth, func(s *htmlStyle) { s.italic = true })
+	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
+		b.inline(n, sink, depth, func(s *htmlStyle) { s.mono = true })
+	case atom.P, atom.Div, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Main, atom.Nav,
+		atom.Aside, atom.Center, atom.Address, atom.Figure, atom.Figcaption, atom.Details, atom.Summary,
+		atom.Dl, atom.Dt, atom.Dd, atom.Caption, atom.Li, atom.Tr, atom.Body:
+		b.flush(sink)
+		b.inline(n, sink, depth, htmlCSSStyle(n))
+		b.flush(sink)
+	default:
+		b.inline(n, sink, depth, htmlCSSStyle(n))
+	}
+}
+
+// inline reads n's children with the style changed by set.
+func (b *htmlBuilder) inline(n *html.Node, sink *[]htmlBlock, depth int, set func(*htmlStyle)) {
+	saved := b.style
+	if set != nil {
+		set(&b.style)
+	}
+	b.blocks(n, sink, depth)
+	b.style = saved
+}
+
+// text adds a text run; white space collapses to one space (CSS 2.1
+// §16.6.1, white-space: normal; <pre> is read whole by node).
+func (b *htmlBuilder) text(s string) {
+	if s = htmlCollapse(s); s == "" {
+		return
+	}
+	run := htmlInline{Kind: htmlText, Text: s, Bold: b.style.bold, Italic: b.style.italic, Mono: b.style.mono}
+	if b.style.href != "" {
+		run.Kind, run.Href = htmlLink, b.style.href
+	}
+	if k := len(b.para) - 1; k >= 0 && htmlSameRun(b.para[k], run) {
+		if strings.HasSuffix(b.para[k].Text, " ") && strings.HasPrefix(s, " ") {
+			s = s[1:]
+		}
+		b.para[k].Text += s
+		return
+	}
+	b.para = append(b.para, run)
+}
+
+func htmlSameRun(a, r htmlInline) bool {
+	return a.Kind == r.Kind && a.Kind != htmlImage && a.Kind != htmlBreak &&
+		a.Bold == r.Bold && a.Italic == r.Italic && a.Mono == r.Mono && a.Href == r.Href
+}
+
+// image adds an image run for an <img> whose src the sanitiser kept; one
+// without a usable src is shown by its alt text.
+func (b *htmlBuilder) image(n *html.Node) {
+	alt := htmlCollapse(htmlAttr(n, "alt"))
+	img := htmlImageRef(htmlAttr(n, "src"))
+	if img == nil || b.nimg >= htmlMaxImages {
+		if strings.TrimSpace(alt) != "" {
+			b.text("[" + strings.TrimSpace(alt) + "]")
+		}
+		return
+	}
+	b.nimg++
+	img.Alt = strings.TrimSpace(alt)
+	img.Width, _ = strconv.Atoi(strings.TrimSuffix(htmlAttr(n, "width"), "px"))
+	img.Height, _ = strconv.Atoi(strings.TrimSuffix(htmlAttr(n, "height"), "px"))
+	b.para = append(b.para, htmlInline{Kind: htmlImage, Img: img, Href: b.style.href})
+}
+
+// htmlImageRef classifies an image source; nil when it cannot be shown.
+func htmlImageRef(src string) *htmlImg {
+	lower := strings.ToLower(src)
+	switch {
+	case strings.HasPrefix(lower, "cid:"):
+		// RFC 2392 §2: the cid URL is the Content-ID, %-encoded, without brackets.
+		id, err := url.PathUnescape(src[4:])
+		if err != nil {
+			id = src[4:]
+		}
+		return &htmlImg{Source: htmlImgCID, Ref: id}
+	case strings.HasPrefix(lower, "data:image/"):
+		return &htmlImg{Source: htmlImgData, Ref: src}
+	case strings.HasPrefix(lower, "http:") || strings.HasPrefix(lower, "https:"):
+		u, err := url.Parse(src)
+		if err != nil || u.Host == "" {
+			return nil
+		}
+		return &htmlImg{Source: htmlImgRemote, Ref: u.String(), Host: u.Hostname()}
+	}
+	return nil
+}
+
+// htmlLinkTarget returns href if a click may open it (http, https,
+// mailto), else "".
+func htmlLinkTarget(href string) string {
+	u, err := url.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return ""
+		}
+		return u.String()
+	case "mailto":
+		return u.String()
+	}
+	return ""
+}
+
+// list reads <ul> or <ol>: each <li> is an item of blocks; content
+// outside any <li> makes an item of its own.
+func (b *htmlBuilder) list(n *html.Node, sink *[]htmlBlock, depth int) {
+	blk := htmlBlock{Kind: htmlList, Ordered: n.DataAtom == atom.Ol, Start: 1}
+	if s, err := strconv.Atoi(htmlAttr(n, "start")); err == nil && blk.Ordered {
+		blk.Start = s
+	}
+	saved := b.para
+	b.para = nil
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		var item []htmlBlock
+		if c.Type == html.ElementNode && c.DataAtom == atom.Li {
+			if htmlHidden(c) {
+				continue
+			}
+			b.blocks(c, &item, depth+1)
+		} else {
+			b.node(c, &item, depth+1)
+		}
+		b.flush(&item)
+		if len(item) > 0 {
+			blk.Items = append(blk.Items, item)
+		}
+	}
+	b.para = saved
+	if len(blk.Items) > 0 {
+		b.add(sink, blk)
+	}
+}
+
+// htmlTextContent is the text of n and its descendants, as written.
+func htmlTextContent(n *html.Node) string {
+	var sb strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			sb.WriteString(n.Data)
+		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+			sb.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return sb.String()
+}
+
+// htmlAttr returns the value of attribute key of n, or "".
+func htmlAttr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// htmlHidden: display:none, as newsletters use for their preheader text.
+func htmlHidden(n *html.Node) bool {
+	st := htmlAttr(n, "style")
+	if st == "" {
+		return false
+	}
+	return strings.Contains(strings.ReplaceAll(strings.ToLower(st), " ", ""), "display:none")
+}
+
+// htmlCSSStyle reads bold and italic from an inline style attribute; nil
+// when it sets neither.
+func htmlCSSStyle(n *html.Node) func(*htmlStyle) {
+	st := strings.ReplaceAll(strings.ToLower(htmlAttr(n, "style")), " ", "")
+	if st == "" {
+		return nil
+	}
+	bold := strings.Contains(st, "font-weight:bold") || strings.Contains(st, "font-weight:bolder") ||
+		strings.Contains(st, "font-weight:6") || strings.Contains(st, "font-weight:7") ||
+		strings.Contains(st, "font-weight:8") || strings.Contains(st, "font-weight:9")
+	italic := strings.Contains(st, "font-style:italic") || strings.Contains(st, "font-style:oblique")
+	if !bold && !italic {
+		return nil
+	}
+	return func(s *htmlStyle) {
+		s.bold = s.bold || bold
+		s.italic = s.italic || italic
+	}
+}
+
+// htmlCollapse turns every run of HTML white space into one space.
+func htmlCollapse(s string) string {
+	if !strings.ContainsAny(s, " \t\n\r\f") {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' {
+			space = true
+			continue
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	if space {
+		sb.WriteByte(' ')
+	}
+	return sb.String()
+}
+
+// htmlTrim drops the white space at the start and end of a paragraph and
+// around line breaks, and runs left empty.
+func htmlTrim(runs []htmlInline) []htmlInline {
+	out := runs[:0:0]
+	lineStart := true
+	for _, r := range runs {
+		if r.Kind == htmlBreak {
+			if n := len(out); n > 0 && out[n-1].Kind != htmlBreak && out[n-1].Kind != htmlImage {
+				out[n-1].Text = strings.TrimRight(out[n-1].Text, " ")
+			}
+			out = append(out, r)
+			lineStart = true
+			continue
+		}
+		if r.Kind != htmlImage {
+			if lineStart {
+				r.Text = strings.TrimLeft(r.Text, " ")
+			}
+			if r.Text == "" {
+				continue
+			}
+		}
+		out = append(out, r)
+		lineStart = false
+	}
+	for len(out) > 0 {
+		last := &out[len(out)-1]
+		if last.Kind == htmlBreak {
+			out = out[:len(out)-1]
+			continue
+		}
+		if last.Kind == htmlImage {
+			break
+		}
+		last.Text = strings.TrimRight(last.Text, " ")
+		if last.Text != "" {
+			break
+		}
+		out = out[:len(out)-1]
+	}
+	return out
+}
