@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -39,7 +40,7 @@ type htmlView struct {
 	openURL func(*url.URL) error
 	fetch   *htmlFetcher
 
-	rich       *widget.RichText
+	page       *fyne.Container // a VBox of rich texts, one per chunk of the document
 	scroll     *container.Scroll
 	remoteBar  *fyne.Container
 	remoteNote *widget.Label
@@ -47,6 +48,7 @@ type htmlView struct {
 	obj        fyne.CanvasObject
 
 	seq    int                // bumped by SetHTML; stale results are dropped
+	gen    int                // bumped by render; chunks of an older render stop
 	cancel context.CancelFunc // stops the remote fetch in flight, nil when none
 	blocks []htmlBlock
 	pics   map[string]*htmlPic // decoded images by htmlImg.Ref
@@ -58,9 +60,8 @@ type htmlView struct {
 // goroutine; ui brings results back onto it.
 func newHTMLView(async, ui func(func())) *htmlView {
 	v := &htmlView{async: async, ui: ui, fetch: newHTMLFetcher(), pics: map[string]*htmlPic{}}
-	v.rich = widget.NewRichText()
-	v.rich.Wrapping = fyne.TextWrapWord
-	v.scroll = container.NewVScroll(v.rich)
+	v.page = container.New(layout.NewCustomPaddedVBoxLayout(0))
+	v.scroll = container.NewVScroll(v.page)
 	v.remoteNote = widget.NewLabel("")
 	v.remoteNote.Truncation = fyne.TextTruncateEllipsis
 	v.loadRemote = widget.NewButtonWithIcon("Load remote content", theme.DownloadIcon(), v.onLoadRemote)
@@ -116,11 +117,43 @@ func (v *htmlView) show(blocks []htmlBlock, pics map[string]*htmlPic) {
 	v.remoteBar.Show()
 }
 
-// render rebuilds the rich text from the model.
+// htmlChunk is how many top-level segments one rich text holds. Fyne lays
+// a rich text out whole on every change, so a long document is drawn as a
+// column of chunks: the first shows at once, the others follow one per
+// turn of the Fyne goroutine, which never holds it for long.
+const htmlChunk = 40
+
+// render rebuilds the page from the model: the first chunk now, the rest
+// through ui, one chunk at a time.
 func (v *htmlView) render() {
+	v.gen++
+	gen := v.gen
 	r := htmlRenderer{pics: v.pics, loaded: v.loaded, open: v.open}
-	v.rich.Segments = r.blocks(v.blocks, 0)
-	v.rich.Refresh()
+	segs := r.blocks(v.blocks, 0)
+	v.page.RemoveAll()
+	var next func(rest []widget.RichTextSegment)
+	next = func(rest []widget.RichTextSegment) {
+		if gen != v.gen || len(rest) == 0 {
+			return
+		}
+		n := min(htmlChunk, len(rest))
+		rt := widget.NewRichText(rest[:n]...)
+		rt.Wrapping = fyne.TextWrapWord
+		v.page.Add(rt)
+		if len(rest) > n {
+			v.ui(func() { next(rest[n:]) })
+		}
+	}
+	next(segs)
+}
+
+// segments returns every segment shown, in order.
+func (v *htmlView) segments() []widget.RichTextSegment {
+	var out []widget.RichTextSegment
+	for _, o := range v.page.Objects {
+		out = append(out, o.(*widget.RichText).Segments...)
+	}
+	return out
 }
 
 // open opens a link target the model kept (http, https, mailto).
@@ -165,9 +198,9 @@ func (v *htmlView) onLoadRemote() {
 			v.loaded = true
 			v.render()
 			v.loadRemote.Hide()
-			note := fmt.Sprintf("Remote content loaded: %d images.", len(urls)-failed)
+			note := "Remote content loaded."
 			if failed > 0 {
-				note += fmt.Sprintf(" %d could not be fetched.", failed)
+				note = fmt.Sprintf("Remote content loaded: %d of %d images. %d could not be fetched.", len(urls)-failed, len(urls), failed)
 			}
 			v.remoteNote.SetText(note)
 		})

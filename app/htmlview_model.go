@@ -87,22 +87,27 @@ type htmlImg struct {
 
 // htmlModelLimits bound the model of a hostile or huge document.
 const (
-	htmlMaxDepth  = 200    // elements deeper than this are read as text only
-	htmlMaxBlocks = 20000  // blocks in the model; the rest is dropped with a note
-	htmlMaxImages = 200    // images kept; later ones are shown by their alt text
-	htmlMaxCells  = 100000 // table cells in all
+	htmlMaxDepth  = 200  // elements deeper than this are read as text only
+	htmlMaxBlocks = 4000 // blocks in the model; the rest is dropped with a note
+	htmlMaxImages = 200  // images kept; later ones are shown by their alt text
+	htmlMaxCells  = 4000 // table cells in all
 )
 
 // htmlParse sanitises src (remote image URLs kept, to be shown blocked
 // until asked for) and builds its block model. It may run on any goroutine.
 func htmlParse(src string) []htmlBlock {
-	clean := msg.SanitizeHTMLBody(src, msg.SanitizeOptions{RemoteImages: true})
+	clean := msg.SanitizeHTMLBody(src, msg.SanitizeOptions{RemoteImages: true, PlainStyles: true})
 	doc, err := html.Parse(strings.NewReader(clean))
 	if err != nil { // html.Parse fails only on reader errors
 		return []htmlBlock{{Kind: htmlPara, Inline: []htmlInline{{Text: clean}}}}
 	}
 	b := &htmlBuilder{}
 	b.blocks(doc, &b.out, 0)
+	b.flush(&b.out)
+	if b.cut {
+		b.out = append(b.out, htmlBlock{Kind: htmlPara, Inline: []htmlInline{{Kind: htmlText, Italic: true,
+			Text: "[The rest of this HTML is too long to show here; Open in browser shows all of it.]"}}})
+	}
 	return b.out
 }
 
@@ -121,13 +126,22 @@ type htmlBuilder struct {
 	nblock int
 	nimg   int
 	ncell  int
+	cut    bool // htmlMaxBlocks was reached
 }
 
+// add appends blk to sink. Past htmlMaxBlocks leaf blocks the document is
+// cut: nothing more is read. Lists, quotes and tables hold blocks already
+// counted, so they are always kept.
 func (b *htmlBuilder) add(sink *[]htmlBlock, blk htmlBlock) {
-	if b.nblock >= htmlMaxBlocks {
-		return
+	switch blk.Kind {
+	case htmlList, htmlQuote, htmlTable:
+	default:
+		if b.nblock >= htmlMaxBlocks {
+			b.cut = true
+			return
+		}
+		b.nblock++
 	}
-	b.nblock++
 	*sink = append(*sink, blk)
 }
 
@@ -150,6 +164,9 @@ func (b *htmlBuilder) blocks(n *html.Node, sink *[]htmlBlock, depth int) {
 // node reads one node: block elements flush the paragraph and add blocks,
 // inline ones add runs to it.
 func (b *htmlBuilder) node(n *html.Node, sink *[]htmlBlock, depth int) {
+	if b.cut {
+		return
+	}
 	switch n.Type {
 	case html.TextNode:
 		b.text(n.Data)
