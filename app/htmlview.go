@@ -139,6 +139,9 @@ func (v *htmlView) render() {
 		n := min(htmlChunk, len(rest))
 		rt := widget.NewRichText(rest[:n]...)
 		rt.Wrapping = fyne.TextWrapWord
+		// Laid out first at the page's width: a new rich text is 0 wide,
+		// and wrapping at 0 puts every word on a row of its own.
+		rt.Resize(fyne.NewSize(v.scroll.Size().Width, 1))
 		v.page.Add(rt)
 		if len(rest) > n {
 			v.ui(func() { next(rest[n:]) })
