@@ -104,20 +104,36 @@ func TestSanitizeHTMLBodyRemoteImages(t *testing.T) {
 	}
 }
 
+func TestSanitizeHTMLBodyPlainStyles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`<p style="display: none; font-weight: bold">x</p>`, `<p style="display: none; font-weight: bold">x</p>`},
+		{`<p style="color: rgb(1,2,3)">x</p>`, `<p>x</p>`},
+		{`<p style="background:url(https://e.example/x)">x</p>`, `<p>x</p>`},
+		{`<p style="background:u\72l(https://e.example/x)">x</p>`, `<p>x</p>`},
+		{`<p style="x:&quot;&#40;">x</p>`, `<p>x</p>`},
+	}
+	for _, tt := range tests {
+		if got := SanitizeHTMLBody(tt.in, SanitizeOptions{PlainStyles: true}); got != tt.want {
+			t.Errorf("SanitizeHTMLBody(%q, PlainStyles) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // FuzzSanitize: whatever the input, the sanitised HTML, parsed as a browser
 // would, has no script-capable element, no on* handler, no javascript: (or
 // other non-allowlisted) URL and nothing that fetches from the network —
 // except <img src=http(s)> when RemoteImages is asked for.
 func FuzzSanitize(f *testing.F) {
 	for _, tt := range sanitizeCases {
-		f.Add(tt.in, false)
-		f.Add(tt.in, true)
+		f.Add(tt.in, false, false)
+		f.Add(tt.in, true, true)
 	}
-	f.Add(`<img src="https://e.example/a.png"><a href="https://e.example/">l</a>`, true)
-	f.Fuzz(func(t *testing.T, in string, remote bool) {
-		out := SanitizeHTMLBody(in, SanitizeOptions{RemoteImages: remote})
+	f.Add(`<img src="https://e.example/a.png"><a href="https://e.example/">l</a>`, true, false)
+	f.Fuzz(func(t *testing.T, in string, remote, plain bool) {
+		o := SanitizeOptions{RemoteImages: remote, PlainStyles: plain}
+		out := SanitizeHTMLBody(in, o)
 		if problem := sanitizeProblem(out, remote); problem != "" {
-			t.Fatalf("SanitizeHTMLBody(%q, remote=%v) = %q: %s", in, remote, out, problem)
+			t.Fatalf("SanitizeHTMLBody(%q, %+v) = %q: %s", in, o, out, problem)
 		}
 		if page := SanitizeHTML(in); !strings.Contains(page, CSPMeta) {
 			t.Fatalf("SanitizeHTML(%q) lost its CSP: %q", in, page)
