@@ -137,10 +137,12 @@ func (v *htmlView) render() {
 			return
 		}
 		n := min(htmlChunk, len(rest))
+		// A new rich text is 0 wide, and wrapping at 0 puts every word on a
+		// row of its own: its renderer is made unwrapped (cheap), then it
+		// wraps once, at the page's width.
 		rt := widget.NewRichText(rest[:n]...)
+		rt.MinSize()
 		rt.Wrapping = fyne.TextWrapWord
-		// Laid out first at the page's width: a new rich text is 0 wide,
-		// and wrapping at 0 puts every word on a row of its own.
 		rt.Resize(fyne.NewSize(v.scroll.Size().Width, 1))
 		v.page.Add(rt)
 		if len(rest) > n {

@@ -23,7 +23,8 @@ type appResult struct {
 	benchCmd    string
 	open, show  []float64 // seconds per op: 100,000-message inbox open, message select
 	html        []float64 // seconds per op: a 1 MB HTML newsletter drawn whole in the HTML view (issue 10)
-	htmlMetrics string    // its first-screen and CPU figures, as the benchmark printed them
+	htmlFirst   []float64 // seconds until its first screen is drawn
+	htmlMetrics string    // its own figures (first screen, UI goroutine, CPU), as the benchmark printed them
 	openN       int
 	benchOutput []microLine
 
@@ -265,6 +266,11 @@ func appBench(ctx context.Context, res *appResult) error {
 		case strings.HasPrefix(m[1], "BenchmarkHTMLNewsletter1MB"):
 			res.html = append(res.html, ns/1e9)
 			res.htmlMetrics = strings.Join(htmlMetric.FindAllString(line, -1), ", ")
+			if f := htmlFirstMs.FindStringSubmatch(line); f != nil {
+				var first float64
+				fmt.Sscan(f[1], &first)
+				res.htmlFirst = append(res.htmlFirst, first/1000)
+			}
 		}
 	}
 	if len(res.open) == 0 || len(res.show) == 0 {
@@ -274,15 +280,19 @@ func appBench(ctx context.Context, res *appResult) error {
 }
 
 // htmlMetric picks the HTML benchmark's own figures out of its line.
-var htmlMetric = regexp.MustCompile(`[\d.]+ (first-ms|ui-ms|cpu-ms)`)
+var (
+	htmlMetric  = regexp.MustCompile(`[\d.]+ (first-ms|ui-ms|cpu-ms)`)
+	htmlFirstMs = regexp.MustCompile(`([\d.]+) first-ms`)
+)
 
 // appTargets are issue 4's (and issue 10's) performance goals for the desktop app.
 func (r *report) appTargets() []target {
 	a := r.app
 	startup := median(a.startup)
-	open, show, htmlAll := median(a.open), median(a.show), median(a.html)
+	open, show, htmlAll, htmlFirst := median(a.open), median(a.show), median(a.html), median(a.htmlFirst)
 	return []target{
-		{"App: a 1 MB HTML newsletter rendered in the view < 200 ms (all of it laid out; " + a.htmlMetrics + ")",
+		{"App: a 1 MB HTML newsletter rendered in the view < 200 ms: its first screen", ms(htmlFirst), htmlFirst < 0.2, len(a.htmlFirst) > 0},
+		{"App: a 1 MB HTML newsletter rendered in the view < 200 ms: all of it laid out (" + a.htmlMetrics + ")",
 			ms(htmlAll), htmlAll < 0.2, len(a.html) > 0},
 		{"App: window visible < 1 s after start (Xvfb)", ms(startup), startup < 1, len(a.startup) > 0},
 		{"App: inbox over a 100,000-message store built and drawn < 1 s", ms(open), open < 1, len(a.open) > 0},
