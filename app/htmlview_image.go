@@ -13,6 +13,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 const (
@@ -119,12 +121,14 @@ func htmlImageSize(ref *htmlImg, p *htmlPic) fyne.Size {
 }
 
 // htmlImageSegment is a picture in the rich text. It is inline (on the row
-// of the text around it) unless it ends a line.
+// of the text around it) unless it ends a line. A picture inside a link
+// opens it when tapped (onTap set).
 type htmlImageSegment struct {
 	pic    *htmlPic
 	size   fyne.Size
 	inline bool
 	title  string
+	onTap  func()
 }
 
 func (s *htmlImageSegment) Inline() bool { return s.inline }
@@ -137,16 +141,46 @@ func (s *htmlImageSegment) Visual() fyne.CanvasObject {
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleSmooth
 	img.SetMinSize(s.size)
-	return img
+	t := &htmlTapImage{img: img, onTap: s.onTap}
+	t.ExtendBaseWidget(t)
+	return t
 }
 
 func (s *htmlImageSegment) Update(o fyne.CanvasObject) {
-	img := o.(*canvas.Image)
-	img.Image = s.pic.img
-	img.SetMinSize(s.size)
-	img.Refresh()
+	t := o.(*htmlTapImage)
+	t.img.Image = s.pic.img
+	t.img.SetMinSize(s.size)
+	t.onTap = s.onTap
+	t.Refresh()
 }
 
 func (s *htmlImageSegment) Select(_, _ fyne.Position) {}
 func (s *htmlImageSegment) SelectedText() string      { return "" }
 func (s *htmlImageSegment) Unselect()                 {}
+
+// htmlTapImage draws a picture of the HTML view and, when it is a link,
+// opens it on a tap with a pointer cursor over it.
+type htmlTapImage struct {
+	widget.BaseWidget
+	img   *canvas.Image
+	onTap func()
+}
+
+func (t *htmlTapImage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(t.img)
+}
+
+// Tapped opens the link around the picture, if any.
+func (t *htmlTapImage) Tapped(*fyne.PointEvent) {
+	if t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// Cursor is a pointer over a linked picture.
+func (t *htmlTapImage) Cursor() desktop.Cursor {
+	if t.onTap != nil {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
+}

@@ -174,7 +174,7 @@ func (r htmlRenderer) runs(runs []htmlInline, base widget.RichTextStyle) []widge
 		case htmlLink:
 			out = append(out, r.link(run, base)...)
 		case htmlImage:
-			out = append(out, r.image(run, base))
+			out = append(out, r.image(run, base)...)
 		}
 	}
 	endLine()
@@ -195,11 +195,16 @@ func (r htmlRenderer) link(run htmlInline, base widget.RichTextStyle) []widget.R
 	if target == "" || strings.Contains(strings.ToLower(run.Text), strings.ToLower(target)) {
 		return []widget.RichTextSegment{seg}
 	}
+	return []widget.RichTextSegment{seg, htmlLinkHint(target, base)}
+}
+
+// htmlLinkHint says where a link goes, after it, in a quieter colour.
+func htmlLinkHint(target string, base widget.RichTextStyle) *widget.TextSegment {
 	hint := base
 	hint.Inline = true
 	hint.ColorName = theme.ColorNamePlaceHolder
 	hint.SizeName = theme.SizeNameCaptionText
-	return []widget.RichTextSegment{seg, &widget.TextSegment{Text: " (" + target + ")", Style: hint}}
+	return &widget.TextSegment{Text: " (" + target + ")", Style: hint}
 }
 
 // htmlLinkShown is what the reader is told a link opens: the host of a web
@@ -212,13 +217,14 @@ func htmlLinkShown(u *url.URL) string {
 }
 
 // image renders an image run: the picture if it is decoded (and, for a
-// remote one, loading was asked for), else a bracketed placeholder.
-func (r htmlRenderer) image(run htmlInline, base widget.RichTextStyle) widget.RichTextSegment {
+// remote one, loading was asked for), else a bracketed placeholder. A
+// picture inside a link opens it when tapped, and the link's host follows.
+func (r htmlRenderer) image(run htmlInline, base widget.RichTextStyle) []widget.RichTextSegment {
 	img := run.Img
 	p := r.pics[img.Ref]
 	switch {
 	case img.Source == htmlImgRemote && !r.loaded:
-		return htmlPlaceholder("[image blocked: "+img.Host+"]", base)
+		return []widget.RichTextSegment{htmlPlaceholder("[image blocked: "+img.Host+"]", base)}
 	case p == nil || p.err != nil:
 		what := img.Alt
 		if what == "" && img.Source == htmlImgRemote {
@@ -227,9 +233,19 @@ func (r htmlRenderer) image(run htmlInline, base widget.RichTextStyle) widget.Ri
 		if what == "" {
 			what = "not shown"
 		}
-		return htmlPlaceholder("[image: "+what+"]", base)
+		return []widget.RichTextSegment{htmlPlaceholder("[image: "+what+"]", base)}
 	}
-	return &htmlImageSegment{pic: p, size: htmlImageSize(img, p), inline: true, title: img.Alt}
+	seg := &htmlImageSegment{pic: p, size: htmlImageSize(img, p), inline: true, title: img.Alt}
+	u, err := url.Parse(run.Href)
+	if run.Href == "" || err != nil {
+		return []widget.RichTextSegment{seg}
+	}
+	open := r.open
+	seg.onTap = func() { open(u) }
+	if target := htmlLinkShown(u); target != "" {
+		return []widget.RichTextSegment{seg, htmlLinkHint(target, base)}
+	}
+	return []widget.RichTextSegment{seg}
 }
 
 func htmlPlaceholder(text string, base widget.RichTextStyle) *widget.TextSegment {

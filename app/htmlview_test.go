@@ -163,6 +163,23 @@ func TestHTMLViewLinkOpens(t *testing.T) {
 		t.Errorf("tapping the link opened %q", opened)
 	}
 	_ = w
+
+	// A picture inside a link opens it too, and says where it goes.
+	dot := base64.StdEncoding.EncodeToString(htmlTestPNG(t, 4, 4))
+	v.SetHTML(`<a href="https://shop.example/buy"><img src="data:image/png;base64,`+dot+`" alt="Buy"></a>`, nil)
+	var pic *htmlImageSegment
+	for _, s := range htmlSegs(v.segments()) {
+		if p, ok := s.(*htmlImageSegment); ok {
+			pic = p
+		}
+	}
+	if pic == nil || !strings.Contains(htmlShown(v), "(shop.example)") {
+		t.Fatalf("a linked data: picture is not drawn with its host: %q", htmlShown(v))
+	}
+	pic.Visual().(*htmlTapImage).Tapped(nil)
+	if len(opened) != 2 || opened[1] != "https://shop.example/buy" {
+		t.Errorf("tapping the linked picture opened %q", opened)
+	}
 }
 
 func TestHTMLViewNoHTML(t *testing.T) {
