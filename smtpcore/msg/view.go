@@ -17,6 +17,7 @@ import (
 type View struct {
 	Header                         [][2]string // every top-level field in order, RFC 2047 decoded, unfolded
 	From, To, Cc, ReplyTo, Subject string      // decoded for display ("Name <addr>, …")
+	FromList, ToList, CcList       []string    // the same mailboxes one by one ("Name <addr>")
 	MessageID                      string      // as written, with angle brackets
 	Date                           time.Time   // zero when absent or unparsable
 	Text                           string      // text/plain body in UTF-8; if only HTML, HTMLToText of it
@@ -96,15 +97,19 @@ func (b *viewBuilder) readText(p *Part, body io.Reader) (string, bool, int64, er
 	return text, rest > 0, int64(len(buf)) + rest, cerr
 }
 
-// header fills the summary fields from the top-level header.
+// header fills the summary fields from the top-level header, reading raw
+// 8-bit text in the charset of the message's text (w.hint).
 func (b *viewBuilder) header(h textproto.Header, w *walker) {
 	v := b.v
-	v.Header = displayHeader(h)
-	v.From = addressesForDisplay(h.Get("From"))
-	v.To = addressesForDisplay(strings.Join(h.Values("To"), ", "))
-	v.Cc = addressesForDisplay(strings.Join(h.Values("Cc"), ", "))
-	v.ReplyTo = addressesForDisplay(h.Get("Reply-To"))
-	v.Subject = decodeHeaderText(h.Get("Subject"))
+	v.Header = displayHeader(h, w.hint)
+	v.FromList = addressList(h.Get("From"), w.hint)
+	v.ToList = addressList(strings.Join(h.Values("To"), ", "), w.hint)
+	v.CcList = addressList(strings.Join(h.Values("Cc"), ", "), w.hint)
+	v.From = strings.Join(v.FromList, ", ")
+	v.To = strings.Join(v.ToList, ", ")
+	v.Cc = strings.Join(v.CcList, ", ")
+	v.ReplyTo = strings.Join(addressList(h.Get("Reply-To"), w.hint), ", ")
+	v.Subject = decodeHeaderHint(h.Get("Subject"), w.hint)
 	v.MessageID = strings.TrimSpace(h.Get("Message-Id"))
 	if d := h.Get("Date"); d != "" {
 		t, err := mail.ParseDate(d)
@@ -114,26 +119,6 @@ func (b *viewBuilder) header(h textproto.Header, w *walker) {
 			v.Date = t
 		}
 	}
-}
-
-// addressesForDisplay formats an address list header as "Name <addr>, …"
-// with names decoded; when it does not parse, the decoded text as it is.
-func addressesForDisplay(v string) string {
-	if strings.TrimSpace(v) == "" {
-		return ""
-	}
-	list, err := addressParser().ParseList(v)
-	if err != nil {
-		return decodeHeaderText(v)
-	}
-	out := make([]string, len(list))
-	for i, a := range list {
-		out[i] = a.Address
-		if a.Name != "" {
-			out[i] = strings.ToValidUTF8(a.Name, "\uFFFD") + " <" + a.Address + ">"
-		}
-	}
-	return strings.ToValidUTF8(strings.Join(out, ", "), "\uFFFD")
 }
 
 // ExtractPart re-reads the message from r and writes the transfer-decoded
