@@ -10,12 +10,16 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"letterbox/smtpcore/msg"
 )
 
 const (
-	indexFile    = ".letterbox/index"
-	indexMagic   = "letterbox-index"
-	indexVersion = 1
+	indexFile  = ".letterbox/index"
+	indexMagic = "letterbox-index"
+	// indexVersion 2: summaries read by smtpcore/msg (every charset), with
+	// attachment names; caches of version 1 are rebuilt.
+	indexVersion = 2
 )
 
 // indexHeader starts the cache file; the entries follow, one gob value each,
@@ -238,17 +242,14 @@ func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	var sc scanner
-	for !sc.done {
-		n, rerr := f.Read(buf)
-		sc.write(buf[:n])
-		if rerr != nil {
-			break
+	m, _ := msg.Summarize(bufio.NewReaderSize(f, len(buf)), readLimits) // a damaged message is indexed as far as it reads
+	id := idFromName(name)
+	if !s.hasSearchText(id) {
+		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {
+			s.log.WithError(err).Warn("store: cannot keep search text")
 		}
 	}
-	sc.finish()
-	id := idFromName(name)
-	sum := sc.summary(id, st.Size())
+	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()
 	hasRecord := false
 	if rec, err := s.readRecord(id); err == nil {
