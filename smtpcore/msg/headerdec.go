@@ -51,7 +51,7 @@ func decodeWords(s string) string {
 			s = s[i+2:]
 			continue
 		}
-		if before := s[:i]; !run.active() || strings.Trim(before, " \t") != "" {
+		if before := s[:i]; !run.active() || strings.Trim(before, " \t\r\n") != "" {
 			run.flush(&out)
 			out.WriteString(before)
 		}

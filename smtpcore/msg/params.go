@@ -36,6 +36,10 @@ func parseMediaParams(v string) (string, map[string]string, error) {
 			continue
 		}
 		base, sec, isSec := splitSectionName(name)
+		if base == "" {
+			errs = append(errs, fmt.Errorf("parameter %q has no name", name))
+			continue
+		}
 		if !isSec {
 			if _, dup := plain[name]; !dup {
 				plain[name] = value
