@@ -204,9 +204,8 @@ func (s *Store) readMessages(names []diskName) []*entry {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
 		wg.Go(func() {
-			buf := make([]byte, 32<<10)
 			for i := range work {
-				e, err := s.readMessage(names[i].dir, names[i].name, buf)
+				e, err := s.readMessage(names[i].dir, names[i].name)
 				if err != nil {
 					s.log.WithError(err).Warn("store: cannot index message")
 					continue
@@ -231,8 +230,7 @@ func (s *Store) readMessages(names []diskName) []*entry {
 
 // readMessage builds the entry of one file from its headers, its MIME
 // structure and, when there is one, its session record.
-// buf is the caller's read buffer.
-func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
+func (s *Store) readMessage(dir, name string) (*entry, error) {
 	f, err := os.Open(filepath.Join(s.dir, dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -242,7 +240,7 @@ func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	m, _ := msg.Summarize(bufio.NewReaderSize(f, len(buf)), readLimits) // a damaged message is indexed as far as it reads
+	m, _ := msg.Summarize(f, readLimits) // a damaged message is indexed as far as it reads
 	id := idFromName(name)
 	if !s.hasSearchText(id) {
 		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"letterbox/smtpcore/msg"
 )
 
 // ingestCases are messages whose index summary is checked both ways the
@@ -150,4 +152,32 @@ func TestAbortEndsTheReader(t *testing.T) {
 	if err := d.Abort(); err != nil { // returns only once the reader has ended
 		t.Fatalf("Abort() = %v", err)
 	}
+}
+
+// FuzzIngest checks that the summary a delivery streams (in chunks of any
+// size) is the one msg.Summarize reads from the whole file at a rebuild,
+// and that every field is valid UTF-8 on one line.
+func FuzzIngest(f *testing.F) {
+	for _, tc := range ingestCases {
+		f.Add(tc.msg, 3)
+	}
+	f.Fuzz(func(t *testing.T, m string, chunk int) {
+		chunk = max(1, chunk%64+1)
+		in := startIngest()
+		for b := []byte(m); len(b) > 0; {
+			n := min(len(b), chunk)
+			in.write(b[:n])
+			b = b[n:]
+		}
+		streamed := summaryOf("ID", int64(len(m)), in.finish())
+		whole, _ := msg.Summarize(strings.NewReader(m), readLimits)
+		if read := summaryOf("ID", int64(len(m)), whole); !reflect.DeepEqual(streamed, read) {
+			t.Errorf("message %q: streamed summary %+v, read %+v", m, streamed, read)
+		}
+		for _, s := range append(append([]string{streamed.From, streamed.Subject, streamed.Snippet}, streamed.To...), streamed.Attachments...) {
+			if strings.ContainsAny(s, "\r\n") || !utf8.ValidString(s) {
+				t.Errorf("message %q: field %q has a line break or bad UTF-8", m, s)
+			}
+		}
+	})
 }

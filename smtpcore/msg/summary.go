@@ -53,11 +53,13 @@ func (s Summary) HasAttachments() bool {
 	return false
 }
 
-// Summarize reads a message from r and returns its Summary. It is ReadView
-// (same limits, same tolerance: a usable Summary plus a non-fatal error for
-// a damaged message) without keeping the View. Safe for concurrent use.
+// Summarize reads a message from r and returns its Summary. It is
+// ReadView(r, limits).Summary() (same code, same limits, same tolerance: a
+// usable Summary plus a non-fatal error for a damaged message), minus the
+// decoding of every header field for a Headers view. It reads r once and
+// keeps at most what ReadLimits allow. Safe for concurrent use.
 func Summarize(r io.Reader, limits ReadLimits) (Summary, error) {
-	v, err := ReadView(r, limits)
+	v, err := readView(r, limits, false)
 	return v.Summary(), err
 }
 

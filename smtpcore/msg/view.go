@@ -34,10 +34,16 @@ type View struct {
 // keeps at most MaxTextBytes of text and of HTML plus MaxHeaderBytes per
 // header in memory; attachment bodies are only counted.
 func ReadView(r io.Reader, limits ReadLimits) (*View, error) {
+	return readView(r, limits, true)
+}
+
+// readView is ReadView; without headers it leaves out the field lists
+// (View.Header, Part.Header) that only a view of the headers needs.
+func readView(r io.Reader, limits ReadLimits, headers bool) (*View, error) {
 	lim := limits.withDefaults()
 	v := &View{}
 	b := &viewBuilder{v: v, lim: lim}
-	w := &walker{lim: lim, visit: b.visit, capture: &capped{limit: lim.MaxTextBytes}}
+	w := &walker{lim: lim, visit: b.visit, capture: &capped{limit: lim.MaxTextBytes}, noHeaders: !headers}
 	h, err := w.walkMessage(r)
 	w.note("", err)
 	b.header(h, w)
@@ -101,7 +107,9 @@ func (b *viewBuilder) readText(p *Part, body io.Reader) (string, bool, int64, er
 // 8-bit text in the charset of the message's text (w.hint).
 func (b *viewBuilder) header(h textproto.Header, w *walker) {
 	v := b.v
-	v.Header = displayHeader(h, w.hint)
+	if !w.noHeaders {
+		v.Header = displayHeader(h, w.hint)
+	}
 	v.FromList = addressList(h.Get("From"), w.hint)
 	v.ToList = addressList(strings.Join(h.Values("To"), ", "), w.hint)
 	v.CcList = addressList(strings.Join(h.Values("Cc"), ", "), w.hint)

@@ -67,6 +67,8 @@ type walker struct {
 	// Content-Type's, else the first text part's): raw 8-bit header text
 	// that is not UTF-8 is read in it.
 	hint string
+	// noHeaders leaves Part.Header empty (Summarize does not need it).
+	noHeaders bool
 }
 
 func (w *walker) note(path string, err error) {
@@ -202,7 +204,9 @@ func describe(h textproto.Header, path string, w *walker) (*Part, map[string]str
 	if hint == "" {
 		hint = w.hint
 	}
-	p.Header = displayHeader(h, hint)
+	if !w.noHeaders {
+		p.Header = displayHeader(h, hint)
+	}
 	p.ContentID = strings.TrimSpace(h.Get("Content-Id"))
 	var dparams map[string]string
 	if cd := h.Get("Content-Disposition"); cd != "" {
