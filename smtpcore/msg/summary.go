@@ -91,19 +91,21 @@ func Snippet(text string, n int) string {
 			gap = count > 0
 			continue
 		}
-		if count == n {
+		need := 1
+		if gap {
+			need = 2
+		}
+		if count+need > n {
 			b.WriteString("…")
 			break
 		}
 		if gap {
 			b.WriteByte(' ')
+			count++
 			gap = false
-			if count++; count == n {
-				continue
-			}
 		}
 		b.WriteRune(r)
 		count++
 	}
-	return strings.TrimRight(b.String(), " ")
+	return b.String()
 }
