@@ -204,8 +204,9 @@ func (s *Store) readMessages(names []diskName) []*entry {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
 		wg.Go(func() {
+			br := bufio.NewReaderSize(nil, 32<<10)
 			for i := range work {
-				e, err := s.readMessage(names[i].dir, names[i].name)
+				e, err := s.readMessage(names[i].dir, names[i].name, br)
 				if err != nil {
 					s.log.WithError(err).Warn("store: cannot index message")
 					continue
@@ -230,7 +231,9 @@ func (s *Store) readMessages(names []diskName) []*entry {
 
 // readMessage builds the entry of one file from its headers, its MIME
 // structure and, when there is one, its session record.
-func (s *Store) readMessage(dir, name string) (*entry, error) {
+// br is the caller's read buffer: large enough for most messages in one
+// read, and taken over by msg.Summarize rather than wrapped again.
+func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) {
 	f, err := os.Open(filepath.Join(s.dir, dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -240,7 +243,8 @@ func (s *Store) readMessage(dir, name string) (*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	m, _ := msg.Summarize(f, readLimits) // a damaged message is indexed as far as it reads
+	br.Reset(f)
+	m, _ := msg.Summarize(br, readLimits) // a damaged message is indexed as far as it reads
 	id := idFromName(name)
 	if !s.hasSearchText(id) {
 		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {
