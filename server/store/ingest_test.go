@@ -181,3 +181,24 @@ func FuzzIngest(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenRemovesStraySearchText: the search text of a message another
+// tool removed, and a temporary file a crashed writer left, go at Open.
+func TestOpenRemovesStraySearchText(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	gone := deliver(t, s, "Subject: gone\r\n\r\nx\r\n", Record{})
+	kept := deliver(t, s, "Subject: kept\r\n\r\ny\r\n", Record{})
+	s.Close()
+	if err := os.Remove(filepath.Join(dir, dirNew, gone.ID)); err != nil { // as mutt would expunge it
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, dirText, kept.ID+".123.tmp")
+	if err := os.WriteFile(tmp, []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	openStore(t, dir)
+	if got := dirNames(t, filepath.Join(dir, dirText)); len(got) != 1 || got[0] != kept.ID {
+		t.Errorf("search texts after Open = %q, want only %s", got, kept.ID)
+	}
+}

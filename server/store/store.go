@@ -141,7 +141,11 @@ func (s *Store) load() error {
 	s.idx.bulk(entries)
 	if s.owner {
 		s.cleanRecords(onDisk)
-		s.cleanSearchText(onDisk)
+		if changed > 0 || idxErr != nil {
+			// Only a message that went while no Store watched leaves a
+			// search text behind, and that shows as a change here.
+			s.cleanSearchText(onDisk)
+		}
 	}
 	if changed > 0 || idxErr != nil {
 		s.dirty = max(changed, 1)
