@@ -65,3 +65,13 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLMetaCharset reads an HTML body without a MIME charset in the
+// charset its <meta> names.
+func TestHTMLMetaCharset(t *testing.T) {
+	m := "Content-Type: text/html\r\n\r\n<html><head><meta charset=\"koi8-r\"></head><body>\xf0\xd2\xc9\xd7\xc5\xd4</body></html>\r\n"
+	v, _ := ReadView(strings.NewReader(m), ReadLimits{})
+	if v.Text != "Привет" {
+		t.Errorf("Text of a KOI8-R HTML body labelled by <meta> only = %q, want %q", v.Text, "Привет")
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
+	htmlcharset "golang.org/x/net/html/charset"
 )
 
 // View is a received message made ready to show: header fields decoded,
@@ -98,7 +100,13 @@ func (b *viewBuilder) readText(p *Part, body io.Reader) (string, bool, int64, er
 	if err != nil {
 		return "", false, int64(len(buf)) + rest, err
 	}
-	text, cerr := utf8Text(buf, p.Charset)
+	cs := p.Charset
+	if cs == "" && p.ContentType == "text/html" && !utf8.Valid(buf) {
+		// No MIME charset and not UTF-8: the document's own <meta charset>
+		// (WHATWG HTML §13.2.3.2 prescan), else Windows-1252 as for text.
+		_, cs, _ = htmlcharset.DetermineEncoding(buf, "text/html")
+	}
+	text, cerr := utf8Text(buf, cs)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	return text, rest > 0, int64(len(buf)) + rest, cerr
 }
