@@ -23,10 +23,10 @@ type Delivery struct {
 	f      file
 	w      *bufio.Writer
 	size   int64
-	crc    uint32 // CRC-32C of the bytes written, for the record
-	scan   scanner
-	err    error // first write error; Commit refuses after one
-	closed bool  // committed or aborted
+	crc    uint32  // CRC-32C of the bytes written, for the record
+	scan   *ingest // reads the message as it goes by, for the index
+	err    error   // first write error; Commit refuses after one
+	closed bool    // committed or aborted
 }
 
 // Create starts a delivery: it opens a new file in tmp/ and assigns the
@@ -48,7 +48,7 @@ func (s *Store) Create() (*Delivery, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: create: %w", err)
 		}
-		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f)}, nil
+		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f), scan: startIngest()}, nil
 	}
 	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
 }
@@ -138,8 +138,11 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		return Summary{}, fmt.Errorf("store: commit %s: %w", d.id, err)
 	}
 	d.closed = true
-	d.scan.finish()
-	sum := d.scan.summary(d.id, d.size)
+	m := d.scan.finish()
+	if err := s.writeSearchText(d.id, searchTextOf(m)); err != nil {
+		s.log.WithError(err).Warn("store: cannot keep search text") // a search makes it again
+	}
+	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
 	e := newEntry(sum, dirNew, d.id, true)
 	s.insert(e)
@@ -218,6 +221,7 @@ func (d *Delivery) Abort() error {
 		return nil
 	}
 	d.closed = true
+	d.scan.abort()
 	d.dropWriter()
 	if d.f != nil {
 		_ = d.f.Close()

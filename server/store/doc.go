@@ -11,12 +11,18 @@
 // the info suffix ":2,S".
 //
 // Beside the Maildir, under STORE/.letterbox/, the store keeps one JSON session
-// record per message (envelope, client, TLS, AUTH, transcript, warnings) and an
-// index cache. The index holds what the inbox lists (header From, To, Cc,
-// Subject and Date decoded per RFC 5322 and RFC 2047, envelope, size, flags)
-// so that a large store opens and lists fast. It is only a cache: Open checks it
-// against the names in new/ and cur/ and repairs or rebuilds it from the
-// Maildir and the records whenever they disagree.
+// record per message (envelope, client, TLS, AUTH, transcript, warnings), an
+// index cache and one search text per message. The index holds what the inbox
+// lists (header From, To, Cc, Subject, Date and attachment names, envelope,
+// size, flags) so that a large store opens and lists fast; the search text
+// (STORE/.letterbox/text1/<id>) holds the message's decoded text, so that a
+// body search finds words whatever their transfer encoding or charset without
+// decoding at query time. Both are read from the message by smtpcore/msg's
+// Summarize, the reading layer the message view and the command line use too,
+// while the message streams in (and again at a rebuild). Both are only
+// caches: Open checks the index against the names in new/ and cur/ and
+// repairs or rebuilds it from the Maildir and the records whenever they
+// disagree, and a missing search text is made again when a search needs it.
 //
 // # Durability (design notes, issue 12)
 //
