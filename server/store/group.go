@@ -2,10 +2,10 @@ package store
 
 import "sync"
 
-// syncGroup shares one run of an expensive call (an fsync of a directory, a
-// syncfs) among the goroutines that need it at about the same time: group
-// commit, as databases share one log flush among transactions and as MTAs
-// share one directory sync among deliveries.
+// syncGroup shares one run of an expensive call (the fdatasyncs of a batch
+// of files, an fsync of a directory) among the goroutines that need it at
+// about the same time: group commit, as databases share one log flush among
+// transactions and as MTAs share one directory sync among deliveries.
 //
 // The promise is the one a durable commit needs: the run a caller waits for
 // starts after the caller joined. A caller that joins while a run is in
