@@ -8,7 +8,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -94,7 +93,7 @@ func startPostfix(ctx context.Context, o *options, dir string) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := letThrough(o.work, dir); err != nil {
+	if err := letThrough(dir); err != nil {
 		return nil, err
 	}
 	pd := filepath.Join(dir, "postfix")
@@ -128,20 +127,22 @@ func startPostfix(ctx context.Context, o *options, dir string) (*proc, error) {
 }
 
 // letThrough lets Postfix's unprivileged users reach dir: it adds search
-// permission for others to dir and to each of its parents up to work.
-func letThrough(work, dir string) error {
-	for p := dir; ; p = filepath.Dir(p) {
+// permission for others to dir and to each of its parents that lacks it (the
+// harness's private temporary directories), up to the first that has it.
+func letThrough(dir string) error {
+	for p := dir; p != filepath.Dir(p); p = filepath.Dir(p) {
 		info, err := os.Stat(p)
 		if err != nil {
 			return err
 		}
+		if info.Mode().Perm()&0o001 != 0 && p != dir {
+			return nil
+		}
 		if err := os.Chmod(p, info.Mode().Perm()|0o011); err != nil {
 			return err
 		}
-		if rel, err := filepath.Rel(work, p); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-			return nil
-		}
 	}
+	return nil
 }
 
 // postfixUID is the uid of the postfix user (its data_directory owner).
