@@ -8,12 +8,14 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // postfixServer is Postfix as a durable anchor: a private instance (its own
 // config_directory and queue_directory under the run's directory, started
-// in the foreground with `postfix start-fg`), smtpd → cleanup → queue →
+// in the foreground: master -d, so that it stays in the process group the
+// harness stops, where `postfix start-fg` would leave a master behind), smtpd → cleanup → queue →
 // virtual(8) into a Maildir. It needs root, as Postfix's master does.
 func postfixServer() peer {
 	return peer{
@@ -56,6 +58,7 @@ smtpd_peername_lookup = no
 smtpd_client_connection_count_limit = 0
 default_process_limit = 1100
 message_size_limit = 268435456
+virtual_mailbox_limit = 0
 biff = no
 `
 
@@ -123,7 +126,12 @@ func startPostfix(ctx context.Context, o *options, dir string) (*proc, error) {
 	if _, _, err := runTimed(ctx, time.Minute, []string{postfixCmd, "-c", cfg, "check"}); err != nil {
 		return nil, err
 	}
-	return startProc(ctx, "postfix", addr, filepath.Join(dir, "postfix.log"), []string{postfixCmd, "-c", cfg, "start-fg"})
+	_, daemons, err := runTimed(ctx, time.Minute, []string{"/usr/sbin/postconf", "-c", cfg, "-h", "daemon_directory"})
+	if err != nil {
+		return nil, err
+	}
+	master := filepath.Join(strings.TrimSpace(daemons), "master")
+	return startProc(ctx, "postfix", addr, filepath.Join(dir, "postfix.log"), []string{master, "-c", cfg, "-d"})
 }
 
 // letThrough lets Postfix's unprivileged users reach dir: it adds search
