@@ -27,7 +27,7 @@ type fakeSyncer struct {
 	sizes   map[string]int64        // message id → final size, set by the test before writing
 	durable map[string]bool         // "data:ID", "rec:ID" (record data), "recname:ID", "name:ID" (new/)
 	files   int                     // file() calls
-	fail    func(what string) error // what: "fs", "file", "dir:new", "dir:.letterbox/records"
+	fail    func(what string) error // what: "fs", "file", "dir:new", "dir:letterbox-meta/records"
 
 	gate     chan struct{} // when not nil, the first shared run waits for it
 	gateOnce sync.Once

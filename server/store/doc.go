@@ -10,14 +10,30 @@
 // on Linux one syncfs and two directory fsyncs serve a whole batch), and
 // each Commit waits for syncs that started after its own writes. A crash
 // leaves at most a file in tmp/, which the next Open removes; new/ and cur/
-// never hold half a message. The message bytes
+// never hold half a message. tmp/ is shared with every other program that
+// delivers into the Maildir (Dovecot's APPEND, a local MDA): Open removes only
+// Letterbox's own unfinished deliveries, recognised by their tmp/ name, and
+// other files only once they are untouched for 36 hours, the Maildir rule. The message bytes
 // are kept exactly as the server wrote them, trace headers (RFC 5321 §4.4)
 // included. Reading marks a message seen the Maildir way: it moves to cur/ with
 // the info suffix ":2,S".
 //
-// Beside the Maildir, under STORE/.letterbox/, the store keeps one JSON session
-// record per message (envelope, client, TLS, AUTH, transcript, warnings) and an
-// index cache. The index holds what the inbox lists (header From, To, Cc,
+// Beside the Maildir, under STORE/letterbox-meta/ (MetaDir), the store keeps
+// one JSON session record per message (envelope, client, TLS, AUTH,
+// transcript, warnings), an index cache and the lock file. The name has no
+// leading dot on purpose: in the Maildir++ layout, Dovecot's default, every
+// dot-directory of the root is a mailbox (Dovecot lists it, creates cur/new/tmp
+// in it when a client selects it, and deletes it on an IMAP DELETE), and
+// Python's mailbox.Maildir.list_folders() returns every dot-directory too;
+// neither looks at a directory whose name does not start with a dot, and
+// Dovecot's own files (dovecot-uidlist, dovecot.index*) sit in the root the
+// same way. The integration test against a real Dovecot (dovecot_test.go)
+// checks that LIST shows only INBOX and that the folder cannot be deleted.
+// The records stay inside the store, so copying the Maildir keeps every
+// message's envelope. Secrets do not: the self-signed TLS certificate and key
+// live in PrivateDir, a sibling directory STORE.letterbox/, so whoever copies
+// or shares the Maildir never gets the key. A store in the layout of older
+// versions (everything under STORE/.letterbox/) is moved on its first Open. The index holds what the inbox lists (header From, To, Cc,
 // Subject and Date decoded per RFC 5322 and RFC 2047, envelope, size, flags)
 // so that a large store opens and lists fast. It is only a cache: Open checks it
 // against the names in new/ and cur/ and repairs or rebuilds it from the
@@ -26,6 +42,6 @@
 // A Store is safe for concurrent use: many server sessions deliver at once
 // while the GUI lists and reads. One Store per directory is the expected use;
 // a second process may open the same directory, but only the first one (the
-// holder of STORE/.letterbox/lock) cleans tmp/ and stray records, and each
+// holder of STORE/letterbox-meta/lock) cleans tmp/ and stray records, and each
 // process sees the other's deliveries only after Refresh.
 package store

@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	indexFile    = ".letterbox/index"
+	indexFile    = "letterbox-meta/index"
 	indexMagic   = "letterbox-index"
 	indexVersion = 1
 )

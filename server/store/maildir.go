@@ -11,13 +11,16 @@ import (
 	"time"
 )
 
-// Maildir subdirectories and the letterbox metadata directory.
+// Maildir subdirectories and the letterbox metadata directory. dirMeta does
+// not start with a dot: in the Maildir++ layout (Dovecot's default, Courier,
+// Python's mailbox.Maildir.list_folders) every dot-directory of the root is a
+// folder, and a non-dot directory is nothing at all.
 const (
 	dirTmp     = "tmp"
 	dirNew     = "new"
 	dirCur     = "cur"
-	dirMeta    = ".letterbox"
-	dirRecords = ".letterbox/records"
+	dirMeta    = "letterbox-meta"
+	dirRecords = "letterbox-meta/records"
 )
 
 // infoSep starts the Maildir info of a cur/ name: version 2, then the flags

@@ -44,7 +44,7 @@ type Store struct {
 	opts   Options
 	log    logrus.FieldLogger
 	ids    idGen
-	owner  bool   // holds .letterbox/lock: cleans tmp/ and stray records
+	owner  bool   // holds letterbox-meta/lock: cleans tmp/ and stray records
 	unlock func() // releases the lock file
 
 	mu     sync.RWMutex // guards idx, dirty, closed
@@ -64,8 +64,9 @@ type Store struct {
 	durability // group commit: durable.go, group.go
 }
 
-// Open opens the store in dir, creating tmp/, new/, cur/ and .letterbox/ as
-// needed. The process that holds the store's lock file removes what a crash
+// Open opens the store in dir, creating tmp/, new/, cur/ and letterbox-meta/
+// as needed, and first moving an old STORE/.letterbox into that layout (see
+// migrateLegacy). The process that holds the store's lock file removes what a crash
 // left in tmp/ and records whose message is gone. The index cache is loaded
 // and checked against the names in new/ and cur/; what disagrees is read again
 // from the Maildir, and a missing or corrupt cache is rebuilt in full.
@@ -73,6 +74,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := migrateLegacy(abs, logOrDiscard(opts.Logger).WithField("store", abs)); err != nil {
+		return nil, err
 	}
 	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords} {
 		if err := os.MkdirAll(filepath.Join(abs, d), 0o700); err != nil {
@@ -87,19 +91,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		stop:      make(chan struct{}),
 		saverDone: make(chan struct{}),
 	}
-	if s.log == nil {
-		l := logrus.New()
-		l.SetOutput(io.Discard)
-		s.log = l
-	}
-	s.log = s.log.WithField("store", abs)
+	s.log = logOrDiscard(s.log).WithField("store", abs)
 	if s.opts.SaveAfter <= 0 {
 		s.opts.SaveAfter = 500
 	}
 	if s.opts.SaveInterval <= 0 {
 		s.opts.SaveInterval = 30 * time.Second
 	}
-	s.owner, s.unlock = lockStore(filepath.Join(abs, dirMeta, "lock"))
+	s.owner, s.unlock = lockStore(LockPath(abs))
 	if err := s.load(); err != nil {
 		s.unlock()
 		return nil, err
@@ -151,6 +150,16 @@ func (s *Store) load() error {
 	s.log.WithFields(logrus.Fields{"messages": len(entries), "reread": changed,
 		"elapsed": time.Since(start).Round(time.Millisecond)}).Debug("store: opened")
 	return nil
+}
+
+// logOrDiscard returns l, or a logger that discards everything when l is nil.
+func logOrDiscard(l logrus.FieldLogger) logrus.FieldLogger {
+	if l != nil {
+		return l
+	}
+	d := logrus.New()
+	d.SetOutput(io.Discard)
+	return d
 }
 
 // Dir returns the store's directory (absolute).

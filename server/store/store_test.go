@@ -148,7 +148,7 @@ func TestAbortLeavesNothing(t *testing.T) {
 			t.Errorf("Abort() #%d error: %v", i+1, err)
 		}
 	}
-	for _, sub := range []string{"tmp", "new", "cur", ".letterbox/records"} {
+	for _, sub := range []string{"tmp", "new", "cur", dirRecords} {
 		if got := dirNames(t, filepath.Join(dir, sub)); len(got) != 0 {
 			t.Errorf("%s/ after Abort = %q, want empty", sub, got)
 		}
