@@ -61,8 +61,8 @@ func (f *fakeSyncer) snapshot() map[string]bool {
 		return ents
 	}
 	for _, e := range list(dirTmp) {
-		if info, err := e.Info(); err == nil && info.Size() == f.sizes[e.Name()] && info.Size() > 0 {
-			snap["data:"+e.Name()] = true
+		if info, err := e.Info(); err == nil && info.Size() == f.sizes[tmpID(e.Name())] && info.Size() > 0 {
+			snap["data:"+tmpID(e.Name())] = true
 		}
 	}
 	for _, e := range list(dirRecords) {
@@ -153,8 +153,8 @@ func (f *fakeSyncer) file(file *os.File) error {
 		f.t.Errorf("file(%s): %v", name, err)
 	case isRec && info.Size() > 0:
 		f.durable["rec:"+id] = true
-	case !isRec && info.Size() == f.sizes[id]:
-		f.durable["data:"+id] = true
+	case !isRec && info.Size() == f.sizes[tmpID(id)]:
+		f.durable["data:"+tmpID(id)] = true
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func (s *Store) Create() (*Delivery, error) {
 	}
 	for range 3 { // a clash needs the same microsecond, sequence and random part
 		id := s.ids.next(time.Now())
-		tmp := filepath.Join(s.dir, dirTmp, id)
+		tmp := filepath.Join(s.dir, dirTmp, id+s.tmpTag)
 		f, err := createExcl(tmp)
 		if errors.Is(err, os.ErrExist) {
 			continue

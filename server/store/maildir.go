@@ -139,22 +139,3 @@ func publishFile(tmpPath, newPath string) error {
 	}
 	return nil
 }
-
-// cleanTmp removes every file left in tmp/ by a delivery that never finished.
-func cleanTmp(dir string) (int, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("store: read tmp/: %w", err)
-	}
-	n := 0
-	for _, e := range ents {
-		if e.IsDir() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return n, fmt.Errorf("store: clean tmp/: %w", err)
-		}
-		n++
-	}
-	return n, nil
-}

@@ -44,6 +44,8 @@ type Store struct {
 	opts   Options
 	log    logrus.FieldLogger
 	ids    idGen
+	host   string // this host in Maildir names (maildirHost)
+	tmpTag string // ends this process's tmp/ names (tmpTag)
 	owner  bool   // holds letterbox-meta/lock: cleans tmp/ and stray records
 	unlock func() // releases the lock file
 
@@ -65,9 +67,10 @@ type Store struct {
 }
 
 // Open opens the store in dir, creating tmp/, new/, cur/ and letterbox-meta/
-// as needed, and first moving an old STORE/.letterbox into that layout (see
-// migrateLegacy). The process that holds the store's lock file removes what a crash
-// left in tmp/ and records whose message is gone. The index cache is loaded
+// as needed, after moving an old STORE/.letterbox into that layout (see
+// migrateLegacy). The process that holds the store's lock file removes what
+// a crash left in tmp/ (its own deliveries, and other programs' files only
+// once untouched for 36 hours) and records whose message is gone. The index cache is loaded
 // and checked against the names in new/ and cur/; what disagrees is read again
 // from the Maildir, and a missing or corrupt cache is rebuilt in full.
 func Open(dir string, opts Options) (*Store, error) {
@@ -90,7 +93,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		saveReq:   make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		saverDone: make(chan struct{}),
+		host:      maildirHost(),
 	}
+	s.tmpTag = tmpTag(s.host)
 	s.log = logOrDiscard(s.log).WithField("store", abs)
 	if s.opts.SaveAfter <= 0 {
 		s.opts.SaveAfter = 500
@@ -112,12 +117,16 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	start := time.Now()
 	if s.owner {
-		n, err := cleanTmp(filepath.Join(s.dir, dirTmp))
+		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), alive: processAlive}
+		own, foreign, err := c.clean(filepath.Join(s.dir, dirTmp))
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			s.log.WithField("files", n).Info("store: removed unfinished deliveries from tmp/")
+		if own > 0 {
+			s.log.WithField("files", own).Info("store: removed unfinished deliveries from tmp/")
+		}
+		if foreign > 0 {
+			s.log.WithField("files", foreign).Info("store: removed files untouched for 36 hours from tmp/")
 		}
 		// Index caches a crashed writer left half written.
 		stale, _ := filepath.Glob(filepath.Join(s.dir, indexFile+".*.tmp"))
