@@ -17,9 +17,11 @@ import (
 )
 
 // MessageView shows one stored message: a summary with the envelope, the
-// attachments, and tabs for the text, the HTML (as text, or a sanitised copy
-// in the browser), the header fields, the raw source, the MIME structure and
-// the SMTP session that delivered it. It never renders HTML itself.
+// attachments (a wrapping grid with image thumbnails, Save all… pinned
+// above it), and tabs for the text, the HTML (as text, or a sanitised copy
+// in the browser), the HTML source, the header fields (decoded or raw), the
+// raw source (with Find), the MIME tree (each part's headers and content,
+// Save part…, Open) and the SMTP session that delivered it.
 //
 // Methods run on the Fyne goroutine. Reading the message runs through the
 // async seam and comes back through ui.
@@ -44,15 +46,22 @@ type MessageView struct {
 
 	empty, problem                       *widget.Label
 	content                              *fyne.Container
-	summary, attachBox, htmlBar          *fyne.Container
-	attachRow                            *container.Scroll
+	summary, htmlBar                     *fyne.Container
+	attach                               *messageAttachments
 	tabs                                 *container.AppTabs
 	textNote, htmlNote                   *widget.Label
 	text, html                           *messageBody
 	openHTML                             *widget.Button
+	htmlSource                           *messageMono
+	htmlSourceNote                       *widget.Label
+	htmlSourceCopy                       *widget.Button
 	headers                              *fyne.Container
+	headersScroll                        *container.Scroll
+	headersRaw                           *messageMono
+	headersRawCheck                      *widget.Check
+	headersCopy                          *widget.Button
 	headersNote, rawNote                 *widget.Label
-	raw                                  *widget.TextGrid
+	raw                                  *messageTextView
 	parts                                *messageParts
 	session                              *widget.RichText
 	sessionInfo                          *fyne.Container
@@ -73,11 +82,9 @@ func (v *MessageView) Build() fyne.CanvasObject {
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Hide()
 	v.summary = container.New(messageFormLayout{})
-	v.attachBox = container.NewVBox()
-	v.attachRow = container.NewVScroll(v.attachBox)
-	v.attachRow.Hide()
+	v.attach = newMessageAttachments(v)
 	v.buildTabs()
-	top := container.NewVBox(v.summary, v.problem, v.attachRow)
+	top := container.NewVBox(v.summary, v.problem, v.attach.obj)
 	v.content = newBorder(top, nil, nil, nil, newKeyTabs(v.tabs))
 	v.content.Hide()
 	return newBorder(v.toolbar, nil, nil, nil, container.NewStack(container.NewCenter(v.empty), v.content))
@@ -104,16 +111,24 @@ func (v *MessageView) setActions(on bool) {
 	}
 }
 
+// The message's tabs, in order.
+const (
+	messageTabText = iota
+	messageTabHTML
+	messageTabHTMLSource
+	messageTabHeaders
+	messageTabRaw
+	messageTabParts
+	messageTabSession
+)
+
 func (v *MessageView) buildTabs() {
 	v.text, v.textNote = newMessageBody(), messageNote()
 	v.html, v.htmlNote = newMessageBody(), messageNote()
 	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
-	v.headers = container.New(messageFormLayout{})
-	v.headersNote = messageNote()
-	v.raw = widget.NewTextGrid() // virtualised: only the visible rows are drawn
-	v.raw.Scroll = fyne.ScrollBoth
+	v.raw = newMessageTextView()
 	v.rawNote = messageNote()
-	v.parts = newMessageParts()
+	v.parts = newMessageParts(v)
 	v.session = widget.NewRichText()
 	v.session.Wrapping = fyne.TextWrapBreak
 	v.sessionInfo = container.New(messageFormLayout{})
@@ -124,11 +139,32 @@ func (v *MessageView) buildTabs() {
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, v.text.obj)),
 		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.obj)),
-		container.NewTabItem("Headers", container.NewBorder(v.headersNote, nil, nil, nil, container.NewVScroll(v.headers))),
-		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, container.NewPadded(v.raw))),
-		container.NewTabItem("MIME parts", v.parts.tree),
+		container.NewTabItem("HTML source", v.buildHTMLSourceTab()),
+		container.NewTabItem("Headers", v.buildHeadersTab()),
+		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),
+		container.NewTabItem("MIME parts", v.parts.obj),
 		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
 	)
+}
+
+// FocusFind puts the keyboard focus in the Raw source tab's search field
+// when that tab is shown (or the HTML source's, when it is long enough to
+// have one) and reports whether it did; the window's Ctrl+F asks here first.
+func (v *MessageView) FocusFind() bool {
+	if v.tabs == nil || v.data == nil || !v.content.Visible() {
+		return false
+	}
+	switch v.tabs.SelectedIndex() {
+	case messageTabRaw:
+		v.raw.FocusFind()
+		return true
+	case messageTabHTMLSource:
+		if v.htmlSource.long.obj.Visible() {
+			v.htmlSource.long.FocusFind()
+			return true
+		}
+	}
+	return false
 }
 
 // messageNote is a small italic line that explains what a tab shows.
@@ -223,8 +259,9 @@ func (v *MessageView) fill(d *messageData) {
 	v.data = d
 	v.fillSummary(d)
 	v.fillDamage(d)
-	v.fillAttachments(d)
+	v.attach.set(d)
 	v.fillBodies(d)
+	v.fillHTMLSource(d)
 	v.fillHeaders(d)
 	v.fillRaw(d)
 	v.parts.set(d.view.Parts)

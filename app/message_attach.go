@@ -13,17 +13,14 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
-	"letterbox/smtpcore"
 	"letterbox/smtpcore/msg"
 )
 
-// messageMaxCards is how many attachments get a card; Save all saves every one.
-const messageMaxCards = 20
+// messageMaxCards is how many attachments get a card; Save all saves every
+// one, and the MIME parts tab lists them all.
+const messageMaxCards = 60
 
 // messageFiles is a private temporary folder (mode 0700) for attachments and
 // HTML copies handed to other programs, and for the files a forward attaches.
@@ -66,18 +63,21 @@ func messageAttachmentName(p msg.Part) string {
 	if p.Filename != "" {
 		return msg.CleanFilename(p.Filename)
 	}
-	ext := ".bin"
-	switch p.ContentType {
-	case "message/rfc822":
-		ext = ".eml"
-	case "text/plain":
-		ext = ".txt"
-	default:
+	ext, ok := messageUsualExt[p.ContentType]
+	if !ok {
+		ext = ".bin"
 		if exts, _ := mime.ExtensionsByType(p.ContentType); len(exts) > 0 {
-			ext = exts[0]
+			ext = exts[0] // sorted: the usual one for most types
 		}
 	}
 	return msg.CleanFilename("part-" + strings.ReplaceAll(p.Path, ".", "-") + ext)
+}
+
+// messageUsualExt is the extension a nameless part gets where the first
+// of mime.ExtensionsByType (sorted) is not the one people use.
+var messageUsualExt = map[string]string{
+	"message/rfc822": ".eml", "text/plain": ".txt", "text/html": ".html", "image/jpeg": ".jpg",
+	"text/calendar": ".ics", "audio/mpeg": ".mp3", "video/mp4": ".mp4", "application/zip": ".zip",
 }
 
 // messageCreateInDir creates a new file named name inside dir, never replacing a
@@ -157,65 +157,8 @@ func messageExtract(st InboxStore, id, path string, w io.Writer) error {
 	return msg.ExtractPart(rc, path, messageErrWriter{w})
 }
 
-// messageAttachRows is how many attachment rows show before the list scrolls.
-const messageAttachRows = 3
-
-// fillAttachments lists the attachments one per row, each with Save As and
-// Open, under a header with their count and Save all…. The list shows up to
-// messageAttachRows rows and scrolls past that, so every attachment and
-// every button is within reach at any window width.
-func (v *MessageView) fillAttachments(d *messageData) {
-	atts := d.view.Attachments
-	v.attachBox.Objects = nil
-	if len(atts) == 0 {
-		v.attachRow.Hide()
-		v.attachBox.Refresh()
-		return
-	}
-	var total int64
-	for _, p := range atts {
-		total += p.Size
-	}
-	count := widget.NewLabel(fmt.Sprintf("%d attachments, %s", len(atts), smtpcore.FormatSize(total)))
-	if len(atts) == 1 {
-		count.SetText("1 attachment")
-	}
-	count.Importance = widget.MediumImportance
-	var saveAll fyne.CanvasObject
-	if len(atts) > 1 {
-		saveAll = widget.NewButtonWithIcon("Save all…", theme.FolderOpenIcon(), func() { v.onSaveAll(d.id, atts) })
-	}
-	v.attachBox.Add(newBorder(nil, nil, count, saveAll))
-	var rowH float32
-	for i, p := range atts {
-		if i == messageMaxCards {
-			v.attachBox.Add(widget.NewLabel(fmt.Sprintf("and %d more (see MIME parts)", len(atts)-i)))
-			break
-		}
-		card := v.attachmentCard(d.id, p)
-		rowH = card.MinSize().Height
-		v.attachBox.Add(card)
-	}
-	pad := theme.Padding()
-	rows := min(len(atts), messageAttachRows)
-	v.attachRow.SetMinSize(fyne.NewSize(0, v.attachBox.Objects[0].MinSize().Height+float32(rows)*(rowH+pad)))
-	v.attachRow.ScrollToTop()
-	v.attachRow.Show()
-	v.attachBox.Refresh()
-}
-
-// attachmentCard is one attachment's row: its name, type and size (cut
-// with an ellipsis when the pane is narrow), Save As… and Open.
-func (v *MessageView) attachmentCard(id string, p msg.Part) fyne.CanvasObject {
-	name := messageAttachmentName(p)
-	label := widget.NewLabel(fmt.Sprintf("%s (%s, %s)", name, p.ContentType, smtpcore.FormatSize(p.Size)))
-	label.Truncation = fyne.TextTruncateEllipsis
-	save := widget.NewButtonWithIcon("Save As…", theme.DocumentSaveIcon(), func() { v.onSaveAttachment(id, p) })
-	open := widget.NewButtonWithIcon("Open", theme.FileIcon(), func() { v.onOpenAttachment(id, p) })
-	return newBorder(nil, nil, widget.NewIcon(theme.MailAttachmentIcon()), container.NewHBox(save, open), label)
-}
-
-// onSaveAttachment asks where to save and writes the decoded part there.
+// onSaveAttachment asks where to save and writes the decoded part there:
+// an attachment's Save As… and the MIME tree's Save part….
 func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 	if v.Window == nil {
 		return
@@ -228,19 +171,25 @@ func (v *MessageView) onSaveAttachment(id string, p msg.Part) {
 		if w == nil {
 			return // cancelled
 		}
-		st := v.st
-		v.async(func() {
-			err := messageExtract(st, id, p.Path, w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				v.ui(func() { v.showError("Save "+messageAttachmentName(p), err) })
-			}
-		})
+		v.writePart(id, p, w)
 	}, v.Window)
 	d.SetFileName(messageAttachmentName(p))
 	showFileDialog(d, v.Window)
+}
+
+// writePart writes the decoded part p of message id to w and closes it, off
+// the UI goroutine; a failure is shown.
+func (v *MessageView) writePart(id string, p msg.Part, w io.WriteCloser) {
+	st := v.st
+	v.async(func() {
+		err := messageExtract(st, id, p.Path, w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			v.ui(func() { v.showError("Save "+messageAttachmentName(p), err) })
+		}
+	})
 }
 
 // onSaveAll asks for a folder and saves every attachment into it.
@@ -273,7 +222,7 @@ func (v *MessageView) onSaveAll(id string, atts []msg.Part) {
 }
 
 // onOpenAttachment extracts the part into the private folder and asks the
-// desktop to open it.
+// desktop to open it: an attachment's Open and the MIME tree's.
 func (v *MessageView) onOpenAttachment(id string, p msg.Part) {
 	st, files := v.st, v.files
 	v.async(func() {

@@ -15,7 +15,6 @@ import (
 const (
 	messageMaxHeaderRows = 300  // header fields laid out in the Headers tab
 	messageMaxSession    = 2000 // transcript lines in the SMTP session tab
-	messageRawWidth      = 200  // raw source lines continue on the next row after this many characters
 	messageMaxField      = 4000 // bytes of one header value shown (the Raw tab has it all)
 )
 
@@ -86,25 +85,22 @@ func (v *MessageView) fillHeaders(d *messageData) {
 	}
 	v.headers.Objects = rows
 	v.headers.Refresh()
+	v.headersScroll.ScrollToTop()
+	v.headersRaw.set(messageRawHeader(strings.ReplaceAll(d.raw, "\r", "␍")))
+	v.showRawHeaders(v.headersRawCheck.Checked)
 }
 
-// fillRaw shows the raw source, cut for huge messages. The grid scrolls
-// sideways; lines longer than messageRawWidth continue on the next row (every
-// character kept): a grid row costs one drawn cell per character, and a line
-// of megabytes (no line breaks at all) would stall the window.
+// fillRaw shows the raw source, cut for huge messages, in a view that
+// wraps at its width and finds within it. A CR not followed by LF is shown
+// as ␍ (a bare CR is a protocol error worth seeing, RFC 5322 §2.3).
 func (v *MessageView) fillRaw(d *messageData) {
-	var notes []string
+	note := ""
 	if d.rawSize > int64(len(d.raw)) && d.rawSize > messageRawMax {
-		notes = append(notes, fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
-			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize)))
+		note = fmt.Sprintf("Showing the first %s of %s. Save as .eml for the whole message.",
+			smtpcore.FormatSize(messageRawMax), smtpcore.FormatSize(d.rawSize))
 	}
-	raw, broke := messageTextBreak(strings.ReplaceAll(d.raw, "\r", "␍"), messageRawWidth)
-	if broke {
-		notes = append(notes, fmt.Sprintf("Lines longer than %d characters continue on the next row.", messageRawWidth))
-	}
-	messageSetNote(v.rawNote, strings.Join(notes, " "))
-	v.raw.SetText(raw)
-	v.raw.ScrollToTop()
+	messageSetNote(v.rawNote, note)
+	v.raw.SetText(strings.ReplaceAll(d.raw, "\r", "␍"))
 }
 
 // fillSession shows the delivering SMTP session: who, how, and the
@@ -191,77 +187,4 @@ func messageTranscript(evs []smtpcore.Event) []widget.RichTextSegment {
 		})
 	}
 	return segs
-}
-
-// messageParts is the MIME parts tab: a tree of the entities by path.
-type messageParts struct {
-	tree     *widget.Tree
-	byID     map[string]msg.Part
-	children map[string][]string
-}
-
-// Tree node ids are "#" + the part's path; the root multipart's path is "".
-func newMessageParts() *messageParts {
-	m := &messageParts{byID: map[string]msg.Part{}, children: map[string][]string{}}
-	m.tree = widget.NewTree(
-		func(uid widget.TreeNodeID) []widget.TreeNodeID { return m.children[uid] },
-		func(uid widget.TreeNodeID) bool { return len(m.children[uid]) > 0 },
-		func(bool) fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(uid widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(messagePartLine(m.byID[uid]))
-		},
-	)
-	return m
-}
-
-// set shows parts (tree order, as msg.View lists them).
-func (m *messageParts) set(parts []msg.Part) {
-	m.byID = make(map[string]msg.Part, len(parts))
-	m.children = map[string][]string{}
-	for _, p := range parts {
-		uid := "#" + p.Path
-		if _, dup := m.byID[uid]; dup {
-			continue // a tree needs unique ids; ReadView never repeats a path
-		}
-		m.byID[uid] = p
-		parent := ""
-		switch i := strings.LastIndexByte(p.Path, '.'); {
-		case i >= 0:
-			parent = "#" + p.Path[:i]
-		case p.Path != "":
-			parent = "#"
-		}
-		if _, ok := m.byID[parent]; !ok {
-			parent = "" // the tree's root
-		}
-		m.children[parent] = append(m.children[parent], uid)
-	}
-	m.tree.Refresh()
-	m.tree.OpenAllBranches()
-}
-
-// messagePartLine describes one part: path, type, charset, size, name.
-func messagePartLine(p msg.Part) string {
-	path := p.Path
-	if path == "" {
-		path = "message"
-	}
-	fields := []string{path, p.ContentType}
-	if p.Charset != "" {
-		fields = append(fields, "charset="+p.Charset)
-	}
-	if !strings.HasPrefix(p.ContentType, "multipart/") {
-		fields = append(fields, smtpcore.FormatSize(p.Size))
-	}
-	if p.Disposition != "" {
-		fields = append(fields, p.Disposition)
-	}
-	if p.Filename != "" {
-		fields = append(fields, "“"+p.Filename+"”")
-	}
-	return strings.Join(fields, "  ·  ")
 }

@@ -74,14 +74,14 @@ func TestMessageViewShowsBodyAndAttachments(t *testing.T) {
 	if !v.content.Visible() || v.empty.Visible() {
 		t.Errorf("content visible %v, empty note visible %v; want the message shown", v.content.Visible(), v.empty.Visible())
 	}
-	if !v.attachRow.Visible() {
+	if !v.attach.obj.Visible() {
 		t.Fatalf("the attachments row is hidden for a message with an attachment")
 	}
-	atts := strings.Join(inboxLabels(v.attachBox), "|")
+	atts := strings.Join(inboxLabels(v.attach.obj), "|")
 	if !strings.Contains(atts, "report.pdf (application/pdf, 2.1 KB)") {
 		t.Errorf("attachment labels = %q, want report.pdf with type and size", atts)
 	}
-	if inboxFindButton(v.attachBox, "Save As…") == nil || inboxFindButton(v.attachBox, "Open") == nil {
+	if inboxFindButton(v.attach.obj, "Save As…") == nil || inboxFindButton(v.attach.obj, "Open") == nil {
 		t.Errorf("attachment has no Save As… or Open button")
 	}
 	summary := strings.Join(inboxLabels(v.summary), "\n")
@@ -402,11 +402,11 @@ func TestMessageManyAttachments(t *testing.T) {
 	f := newInboxFixture(t, func(st *store.Store) { inboxDeliver(t, st, b.String(), inboxRecord("a@a.test", "b@b.test")) })
 	f.waitTotal(t, 1)
 	d := f.selectSubject(t, "many")
-	labels := inboxLabels(f.in.view.attachBox)
+	labels := inboxLabels(f.in.view.attach.obj)
 	if !slices.Contains(labels, "and 5 more (see MIME parts)") {
 		t.Errorf("attachment row labels = %q, want a note for the 5 without a card", labels)
 	}
-	if inboxFindButton(f.in.view.attachBox, "Save all…") == nil {
+	if inboxFindButton(f.in.view.attach.obj, "Save all…") == nil {
 		t.Errorf("no Save all… button for %d attachments", len(d.view.Attachments))
 	}
 	dir := t.TempDir()

@@ -42,38 +42,49 @@ func TestMessageTranscriptColoursReplies(t *testing.T) {
 	}
 }
 
-func TestMessageTextBreakKeepsEveryCharacter(t *testing.T) {
-	tests := []struct {
-		in, want string
-		broke    bool
-	}{
-		{"short line\nnext", "short line\nnext", false},
-		{"aaaa bbbb cccc", "aaaa bbbb \ncccc", true},
-		{"abcdefghijkl", "abcdefghij\nkl", true},
-		{"ab cdefghijklmnop", "ab cdefghi\njklmnop", true}, // a space in the first half is not worth a short row
-		{"0123456789\n0123456789", "0123456789\n0123456789", false},
-		{"", "", false},
+// messageWrapped joins the rows messageWrapIndex gives with line ends.
+func messageWrapped(text string, cols int) string {
+	rows := messageWrapIndex(text, cols)
+	out := make([]string, len(rows))
+	for i, start := range rows {
+		end := len(text)
+		if i+1 < len(rows) {
+			end = rows[i+1]
+		}
+		out[i] = strings.TrimSuffix(text[start:end], "\n")
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestMessageWrapIndexKeepsEveryCharacter(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"short line\nnext", "short line\nnext"},
+		{"aaaa bbbb cccc", "aaaa bbbb \ncccc"},
+		{"abcdefghijkl", "abcdefghij\nkl"},
+		{"ab cdefghijklmnop", "ab cdefghi\njklmnop"}, // a space in the first half is not worth a short row
+		{"0123456789\n0123456789", "0123456789\n0123456789"},
+		{"日本語の件名です", "日本語の件\n名です"}, // wide characters take two cells
+		{"", ""},
 	}
 	for _, tc := range tests {
-		got, broke := messageTextBreak(tc.in, 10)
-		if got != tc.want || broke != tc.broke {
-			t.Errorf("messageTextBreak(%q, 10) = %q, %v; want %q, %v", tc.in, got, broke, tc.want, tc.broke)
+		if got := messageWrapped(tc.in, 10); got != tc.want {
+			t.Errorf("messageWrapIndex(%q, 10) gives rows %q; want %q", tc.in, got, tc.want)
 		}
 	}
 	long := strings.Repeat("X-Long: "+strings.Repeat("fingerprint ab:cd:ef ", 30)+"end\n", 3) + strings.Repeat("é", 450)
-	got, _ := messageTextBreak(long, 200)
+	got := messageWrapped(long, 200)
 	if strings.ReplaceAll(got, "\n", "") != strings.ReplaceAll(long, "\n", "") {
-		t.Errorf("messageTextBreak lost or changed characters:\n%q\nfrom\n%q", got, long)
+		t.Errorf("messageWrapIndex lost or changed characters:\n%q\nfrom\n%q", got, long)
 	}
 	for _, row := range strings.Split(got, "\n") {
 		if n := len([]rune(row)); n > 200 {
-			t.Errorf("messageTextBreak left a row of %d runes, want at most 200", n)
+			t.Errorf("messageWrapIndex left a row of %d runes, want at most 200", n)
 		}
 	}
 }
 
-// The raw source keeps a long header line whole (continued on further rows,
-// the grid scrolls sideways); the SMTP session tab colours a refusal.
+// The raw source keeps a long header line whole (wrapped at the view's
+// width); the SMTP session tab colours a refusal.
 func TestMessageRawLongLineAndSessionColours(t *testing.T) {
 	fp := "X-Fingerprint: SHA256 " + strings.Repeat("AB:CD:EF:01:23:45:67:89 ", 20) + "end"
 	rec := inboxRecord("a@a.test", "b@b.test")
@@ -89,8 +100,8 @@ func TestMessageRawLongLineAndSessionColours(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(raw, "\n", ""), fp) {
 		t.Errorf("the raw source lost part of a %d-character line:\n%s", len(fp), raw)
 	}
-	if !strings.Contains(v.rawNote.Text, "continue on the next row") {
-		t.Errorf("raw note = %q, want it to say long lines continue", v.rawNote.Text)
+	if wrapped := messageWrapped(raw, v.raw.cols); strings.Count(wrapped, "\n") <= strings.Count(raw, "\n") {
+		t.Errorf("the %d-character line is not wrapped at %d columns", len(fp), v.raw.cols)
 	}
 	found := false
 	for _, s := range v.session.Segments {

@@ -1015,11 +1015,11 @@ func TestRealClickEverything(t *testing.T) {
 		}
 		r.clickEverything("Settings, "+name, settings)
 	}
-	for i, tab := range []string{"Text", "HTML", "Headers", "Raw source", "MIME parts", "SMTP session"} {
+	for i, tab := range []string{"Text", "HTML", "HTML source", "Headers", "Raw source", "MIME parts", "SMTP session"} {
 		for _, m := range []struct{ file, subject string }{
 			{"04-attachments.eml", "Two attachments"}, {"02-html.eml", "HTML only"},
 		} {
-			if m.file == "02-html.eml" && i > 1 {
+			if m.file == "02-html.eml" && i > messageTabHTMLSource {
 				continue // the other tabs look the same for every message
 			}
 			show := func() {
@@ -1149,7 +1149,7 @@ func TestRealScreens(t *testing.T) {
 			r.waitFor("sent", func() bool { return !r.m.compose.Sending() && r.m.compose.subject.Text == "" })
 			shot(t, r, "compose-sent-"+size)
 			r.openMessage("Two attachments")
-			for i, tab := range []string{"text", "html", "headers", "raw", "parts", "session"} {
+			for i, tab := range []string{"text", "html", "html-source", "headers", "raw", "parts", "session"} {
 				onUI(func() { r.m.inbox.view.tabs.SelectIndex(i) })
 				shot(t, r, "message-"+tab+"-"+size)
 			}

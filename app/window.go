@@ -366,6 +366,9 @@ func (m *mainWindow) find() {
 	if m.inbox == nil {
 		return
 	}
+	if m.tabs.Selected() == m.inboxTab && m.inbox.view.FocusFind() {
+		return // the Raw source tab is shown: find within the message
+	}
 	m.tabs.Select(m.inboxTab)
 	m.inbox.FocusSearch()
 }
