@@ -128,6 +128,8 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		_ = d.Abort()
 		return Summary{}, err
 	}
+	s.publishing.Store(d.id, struct{}{})
+	defer s.publishing.Delete(d.id)
 	err := publishFile(d.tmp, filepath.Join(s.dir, dirNew, d.id))
 	if err == nil && !s.opts.NoSync {
 		if err = s.newSync.do(); err != nil {
@@ -211,7 +213,11 @@ func (s *Store) insert(e *entry) {
 	if s.closed {
 		return
 	}
+	kind := Added
+	if s.idx.byID[e.sum.ID] != nil {
+		kind = Changed // a Refresh found the file first (watch.go)
+	}
 	s.idx.add(e)
 	s.markDirty(1)
-	s.events.publish(Event{Kind: Added, ID: e.sum.ID, Summary: e.sum.clone()})
+	s.events.publish(Event{Kind: kind, ID: e.sum.ID, Summary: e.sum.clone()})
 }

@@ -35,6 +35,9 @@ type Options struct {
 	// changed (0 means 30 s) and on Close.
 	SaveAfter    int
 	SaveInterval time.Duration
+	// NoWatch turns off following other programs' changes to new/ and cur/
+	// (watch.go); Refresh then catches up on demand.
+	NoWatch bool
 }
 
 // Store is a Maildir with session records and an index cache. All methods are
@@ -60,6 +63,9 @@ type Store struct {
 	saverDone chan struct{}
 
 	events hub
+
+	watchDone  chan struct{} // closed when the watcher ends; nil without one
+	publishing sync.Map      // ids being renamed into new/ by Commit
 
 	writers sync.Pool // *bufio.Writer of ended deliveries
 
@@ -110,6 +116,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s.initSync(osSyncer{})
 	go s.saver()
+	if !opts.NoWatch {
+		s.startWatch()
+	}
 	return s, nil
 }
 
@@ -187,6 +196,9 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.saverDone
+	if s.watchDone != nil {
+		<-s.watchDone
+	}
 	err := s.saveIndex()
 	s.events.closeAll()
 	s.unlock()
