@@ -39,6 +39,13 @@
 // against the names in new/ and cur/ and repairs or rebuilds it from the
 // Maildir and the records whenever they disagree.
 //
+// Other programs share the Maildir: Dovecot serving it over IMAP (see
+// `letterbox share`), mutt, a local delivery agent. While a Store is open it
+// watches new/ and cur/ (watch.go) and refreshes its index within a second
+// of another program's append, rename, flag change or expunge; a record
+// stays attached across renames because it is keyed by the unique part of the
+// name, and mail another program delivered simply has no record.
+//
 // A Store is safe for concurrent use: many server sessions deliver at once
 // while the GUI lists and reads. One Store per directory is the expected use;
 // a second process may open the same directory, but only the first one (the

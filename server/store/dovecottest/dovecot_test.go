@@ -270,3 +270,67 @@ func waitForTmpFile(t *testing.T, dir string) string {
 		time.Sleep(10 * time.Millisecond) // polling with a deadline
 	}
 }
+
+// waitEvent waits up to a second (issue 11's bound) for an event of kind,
+// about id when id is not "".
+func waitEvent(t *testing.T, events <-chan store.Event, kind store.EventKind, id string) store.Event {
+	t.Helper()
+	deadline := time.After(time.Second)
+	for {
+		select {
+		case ev := <-events:
+			if ev.Kind == kind && (id == "" || ev.ID == id) {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("the store heard no %v event for %q within a second", kind, id)
+			return store.Event{}
+		}
+	}
+}
+
+// TestStoreFollowsDovecotLive: with the store open (as the app and serve keep
+// it), what IMAP readers do through Dovecot reaches the store's subscribers
+// within a second, without a restart or Refresh (issue 11 §3).
+func TestStoreFollowsDovecotLive(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	st := openStore(t, dir)
+	defer st.Close()
+	first := deliver(t, st, message(1))
+	second := deliver(t, st, message(2))
+	dv := startDovecot(t, dir)
+	c := dv.login(t)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	events, cancel := st.Subscribe(64)
+	defer cancel()
+
+	seen := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
+	if _, err := c.Store(imap.SeqSetNum(1), seen, nil).Collect(); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitEvent(t, events, store.Changed, first); ev.Summary.Unread || ev.Summary.MailFrom != "a@x.test" {
+		t.Errorf("after \\Seen through IMAP: %+v; want read, envelope kept", ev.Summary)
+	}
+
+	msg := "From: c@x.test\r\nSubject: appended live\r\n\r\nhello\r\n"
+	app := c.Append("INBOX", int64(len(msg)), nil)
+	io.WriteString(app, msg)
+	app.Close()
+	if _, err := app.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitEvent(t, events, store.Added, ""); ev.Summary.Subject != "appended live" || ev.Summary.MailFrom != "" {
+		t.Errorf("after APPEND: %+v; want the appended message without an envelope", ev.Summary)
+	}
+
+	del := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+	if _, err := c.Store(imap.SeqSetNum(2), del, nil).Collect(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Expunge().Collect(); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, events, store.Deleted, second)
+}
