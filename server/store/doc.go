@@ -27,15 +27,17 @@
 // Python's mailbox.Maildir.list_folders() returns every dot-directory too;
 // neither looks at a directory whose name does not start with a dot, and
 // Dovecot's own files (dovecot-uidlist, dovecot.index*) sit in the root the
-// same way. The integration test against a real Dovecot (dovecot_test.go)
+// same way. The integration test against a real Dovecot (package dovecottest)
 // checks that LIST shows only INBOX and that the folder cannot be deleted.
 // The records stay inside the store, so copying the Maildir keeps every
 // message's envelope. Secrets do not: the self-signed TLS certificate and key
 // live in PrivateDir, a sibling directory STORE.letterbox/, so whoever copies
 // or shares the Maildir never gets the key. A store in the layout of older
-// versions (everything under STORE/.letterbox/) is moved on its first Open. The index holds what the inbox lists (header From, To, Cc,
-// Subject and Date decoded per RFC 5322 and RFC 2047, envelope, size, flags)
-// so that a large store opens and lists fast. It is only a cache: Open checks it
+// versions (everything under STORE/.letterbox/) is moved on its first Open.
+//
+// The index holds what the inbox lists (header From, To, Cc, Subject and Date
+// decoded per RFC 5322 and RFC 2047, envelope, size, flags) so that a large
+// store opens and lists fast. It is only a cache: Open checks it
 // against the names in new/ and cur/ and repairs or rebuilds it from the
 // Maildir and the records whenever they disagree.
 //
