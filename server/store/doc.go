@@ -13,9 +13,9 @@
 // never hold half a message. tmp/ is shared with every other program that
 // delivers into the Maildir (Dovecot's APPEND, a local MDA): Open removes only
 // Letterbox's own unfinished deliveries, recognised by their tmp/ name, and
-// other files only once they are untouched for 36 hours, the Maildir rule. The message bytes
-// are kept exactly as the server wrote them, trace headers (RFC 5321 §4.4)
-// included. Reading marks a message seen the Maildir way: it moves to cur/ with
+// other files only once they are untouched for 36 hours, the Maildir rule.
+// The message bytes are kept exactly as the server wrote them, trace headers
+// (RFC 5321 §4.4) included. Reading marks a message seen the Maildir way: it moves to cur/ with
 // the info suffix ":2,S".
 //
 // Beside the Maildir, under STORE/letterbox-meta/ (MetaDir), the store keeps
@@ -52,5 +52,5 @@
 // while the GUI lists and reads. One Store per directory is the expected use;
 // a second process may open the same directory, but only the first one (the
 // holder of STORE/letterbox-meta/lock) cleans tmp/ and stray records, and each
-// process sees the other's deliveries only after Refresh.
+// process follows the other's deliveries through its watcher (or Refresh).
 package store
