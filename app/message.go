@@ -18,10 +18,11 @@ import (
 
 // MessageView shows one stored message: a summary with the envelope, the
 // attachments (a wrapping grid with image thumbnails, Save all… pinned
-// above it), and tabs for the text, the HTML (as text, or a sanitised copy
-// in the browser), the HTML source, the header fields (decoded or raw), the
-// raw source (with Find), the MIME tree (each part's headers and content,
-// Save part…, Open) and the SMTP session that delivered it.
+// above it), and tabs for the text, the HTML (sanitised and drawn as rich
+// text by htmlView, or a sanitised copy in the browser), the HTML source, the
+// header fields (decoded or raw), the raw source (with Find), the MIME tree
+// (each part's headers and content, Save part…, Open) and the SMTP session
+// that delivered it.
 //
 // Methods run on the Fyne goroutine. Reading the message runs through the
 // async seam and comes back through ui.
@@ -50,7 +51,8 @@ type MessageView struct {
 	attach                               *messageAttachments
 	tabs                                 *container.AppTabs
 	textNote, htmlNote                   *widget.Label
-	text, html                           *messageBody
+	text                                 *messageBody
+	html                                 *htmlView
 	openHTML                             *widget.Button
 	htmlSource                           *messageMono
 	htmlSourceNote                       *widget.Label
@@ -124,7 +126,7 @@ const (
 
 func (v *MessageView) buildTabs() {
 	v.text, v.textNote = newMessageBody(), messageNote()
-	v.html, v.htmlNote = newMessageBody(), messageNote()
+	v.html, v.htmlNote = newHTMLView(v.async, v.ui), messageNote()
 	v.openHTML = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), v.onOpenHTML)
 	v.raw = newMessageTextView()
 	v.rawNote = messageNote()
@@ -138,7 +140,7 @@ func (v *MessageView) buildTabs() {
 	htmlTop := container.NewVBox(v.htmlBar, v.htmlNote)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Text", container.NewBorder(v.textNote, nil, nil, nil, v.text.obj)),
-		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.obj)),
+		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.CanvasObject())),
 		container.NewTabItem("HTML source", v.buildHTMLSourceTab()),
 		container.NewTabItem("Headers", v.buildHeadersTab()),
 		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),

@@ -185,15 +185,18 @@ func messageComposeAddrs(list string) []string {
 	return out
 }
 
+// messageComposeAddr writes a as Compose's fields take it; the addr-spec
+// through msg.AddrSpec, so a quoted local part ("x>y"@y.test) stays quoted.
 func messageComposeAddr(a *mail.Address) string {
+	spec := msg.AddrSpec(a)
 	if a.Name == "" {
-		return a.Address
+		return spec
 	}
 	name := a.Name
 	if strings.ContainsAny(name, `()<>[]:;@\,."`) {
 		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
 	}
-	return name + " <" + a.Address + ">"
+	return name + " <" + spec + ">"
 }
 
 // messageEMLName is the file name offered for Save as .eml.

@@ -143,8 +143,9 @@ func messageDecodeImage(b []byte, side int) (image.Image, int, int, error) {
 	return dst, w, h, nil
 }
 
-// object builds what the detail pane shows for c. Fyne goroutine.
-func (c *messagePartContent) object() fyne.CanvasObject {
+// object builds what the detail pane shows for c; html draws an HTML part.
+// Fyne goroutine.
+func (c *messagePartContent) object(html func(string) fyne.CanvasObject) fyne.CanvasObject {
 	if c.err != nil {
 		return messagePartNote("This part cannot be read: " + c.err.Error())
 	}
@@ -165,7 +166,7 @@ func (c *messagePartContent) object() fyne.CanvasObject {
 		if c.truncated {
 			notes = append(notes, "The part is long; only its beginning is shown. Save part… writes it all.")
 		}
-		body = messagePartHTML(c.html)
+		body = html(c.html)
 	case c.isText:
 		text, cut := messageShown(c.text)
 		if cut || c.truncated {

@@ -139,7 +139,7 @@ func (m *messageParts) show(uid widget.TreeNodeID) {
 		c := messageLoadPart(st, id, p)
 		m.v.ui(func() {
 			if seq == m.seq {
-				m.setContent(c.object())
+				m.setContent(c.object(m.partHTML))
 			}
 		})
 	})
@@ -178,18 +178,19 @@ func messagePartNote(text string) *widget.Label {
 	return l
 }
 
-// messagePartHTML shows the decoded HTML of a text/html part in the MIME
-// tree; called on the Fyne goroutine with the part's HTML in UTF-8,
-// unsanitised. Today it shows msg.HTMLToText of it, as the HTML tab did.
-// At the merge with the HTML renderer (branch h-html, app/htmlview*.go) this
-// is the one place to switch: build its view and SetHTML(html, resolver)
-// with a resolver for cid: parts of the shown message, and return the
-// view's CanvasObject.
-func messagePartHTML(html string) fyne.CanvasObject {
-	b := newMessageBody()
-	text, _ := messageShown(messageTrimBlank(msg.HTMLToText(html)))
-	b.set(text)
-	return b.obj
+// partHTML shows the decoded HTML of a text/html part in the MIME tree as
+// the HTML tab does: sanitised and drawn by htmlView, cid: images resolved
+// among the shown message's parts, remote content blocked until asked for.
+// Called on the Fyne goroutine with the part's HTML in UTF-8, unsanitised.
+func (m *messageParts) partHTML(html string) fyne.CanvasObject {
+	d := m.v.data
+	h := newHTMLView(m.v.async, m.v.ui)
+	var resolve htmlResolver
+	if d != nil {
+		resolve = messageCIDResolver(m.v.st, d.id, d.view.Parts)
+	}
+	h.SetHTML(html, resolve)
+	return h.CanvasObject()
 }
 
 // messagePartLine describes one part: path, type, charset, size, name.

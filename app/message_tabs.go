@@ -18,9 +18,8 @@ const (
 	messageMaxField      = 4000 // bytes of one header value shown (the Raw tab has it all)
 )
 
-// fillBodies writes the Text and HTML tabs. HTML is never rendered: the HTML
-// tab shows it converted to text, and "Open in browser" writes a sanitised
-// copy.
+// fillBodies writes the Text and HTML tabs. The HTML tab draws the
+// sanitised HTML (htmlView); "Open in browser" writes a sanitised copy.
 func (v *MessageView) fillBodies(d *messageData) {
 	w := d.view
 	text, cut := messageShown(messageTrimBlank(w.Text))
@@ -41,18 +40,17 @@ func (v *MessageView) fillBodies(d *messageData) {
 		v.openHTML.Disable()
 		v.htmlBar.Hide()
 		messageSetNote(v.htmlNote, "This message has no HTML body.")
-		v.html.set("")
+		v.html.SetHTML("", nil)
 		return
 	}
 	v.openHTML.Enable()
 	v.htmlBar.Show()
-	html, cut := messageShown(messageTrimBlank(msg.HTMLToText(w.HTML)))
-	note := "The HTML body as text. Links are shown in brackets."
-	if cut || w.HTMLTruncated {
-		note += " It is long; only its beginning is shown."
+	note := ""
+	if w.HTMLTruncated {
+		note = "The HTML is long; only its beginning is shown."
 	}
 	messageSetNote(v.htmlNote, note)
-	v.html.set(html)
+	v.html.SetHTML(w.HTML, messageCIDResolver(v.st, d.id, w.Parts))
 }
 
 // messageHasPlainText reports whether a text/plain body was found (ReadView

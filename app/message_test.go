@@ -362,6 +362,8 @@ func TestMessageComposeAddrs(t *testing.T) {
 		{"Ann <ann@a.test>", []string{"Ann <ann@a.test>"}},
 		{`"Doe, John" <j@d.test>, x@y.test`, []string{`"Doe, John" <j@d.test>`, "x@y.test"}},
 		{"Doe, John <j@d.test>", []string{"j@d.test"}},
+		{`"x>y"@y.test`, []string{`"x>y"@y.test`}},                       // the quoted local part stays quoted
+		{`Ann <"a b"@[192.0.2.1]>`, []string{`Ann <"a b"@[192.0.2.1]>`}}, // and an address literal stays whole
 		{"", nil},
 	}
 	for _, tc := range tests {
