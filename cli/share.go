@@ -110,19 +110,20 @@ func WriteShare(opts ShareOptions) (ShareResult, error) {
 			return res, err
 		}
 	}
-	st, err := store.Open(storeDir, store.Options{})
-	if err != nil {
-		return res, err
-	}
-	st.Close()
 	// Unprivileged, Dovecot can only be this user; as root it takes the
-	// store's owner (never root: Dovecot refuses that).
+	// store's owner (never root: Dovecot refuses that), checked before Open
+	// could create a store root would own.
 	uid, gid := os.Getuid(), os.Getgid()
 	if os.Geteuid() == 0 {
 		if uid, gid, err = mailOwner(storeDir); err != nil {
 			return res, err
 		}
 	}
+	st, err := store.Open(storeDir, store.Options{NoWatch: true})
+	if err != nil {
+		return res, err
+	}
+	st.Close()
 	fp, err := shareCert(storeDir, host)
 	if err != nil {
 		return res, err

@@ -32,7 +32,7 @@ func (c dovecotConf) render() string {
 	w("log_path = /dev/stderr")
 	w("")
 	w("# TLS with Letterbox's own certificate: clients that pinned it for SMTP")
-	w("# pin the same one here. No login before STARTTLS (RFC 9051 §11.1).")
+	w("# pin the same one here. No password before TLS (RFC 9051 §6.2.3).")
 	w("ssl = required")
 	w("ssl_cert = <%s", c.Cert)
 	w("ssl_key = <%s", c.Key)

@@ -3,7 +3,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/user"
 	"syscall"
@@ -13,6 +15,9 @@ import (
 // writes the Maildir as that user. Dovecot never accesses mail as root.
 func mailOwner(storeDir string) (uid, gid int, err error) {
 	fi, err := os.Stat(storeDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, fmt.Errorf("%s: no store there yet; as root, share needs one owned by the user Letterbox and Dovecot run as", Clean(storeDir))
+	}
 	if err != nil {
 		return 0, 0, err
 	}
