@@ -112,6 +112,13 @@ func TestDovecotServesTheStore(t *testing.T) {
 			t.Errorf("DELETE %q succeeded", name)
 		}
 	}
+	// Selecting it made Dovecot create cur/new/tmp inside the old .letterbox.
+	if _, err := c.Select("letterbox-meta", nil).Wait(); err == nil {
+		t.Error("SELECT letterbox-meta succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(store.MetaDir(dir), "cur")); err == nil {
+		t.Error("Dovecot made a mailbox of the metadata directory")
+	}
 	if recs, _ := os.ReadDir(filepath.Join(store.MetaDir(dir), "records")); len(recs) != 40 {
 		t.Errorf("%d records after the DELETEs, want 40", len(recs))
 	}
