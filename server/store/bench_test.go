@@ -54,7 +54,7 @@ func benchDir(b *testing.B) (string, int) {
 }
 
 func fillStore(dir string, n int) error {
-	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords} {
+	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords, dirText} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
 			return err
 		}

@@ -22,9 +22,9 @@ type Delivery struct {
 	f      *os.File
 	w      *bufio.Writer
 	size   int64
-	scan   scanner
-	err    error // first write error; Commit refuses after one
-	closed bool  // committed or aborted
+	scan   *ingest // reads the message as it goes by, for the index
+	err    error   // first write error; Commit refuses after one
+	closed bool    // committed or aborted
 }
 
 // Create starts a delivery: it opens a new file in tmp/ and assigns the
@@ -47,7 +47,7 @@ func (s *Store) Create() (*Delivery, error) {
 			return nil, fmt.Errorf("store: create: %w", err)
 		}
 		s.holdRoot()
-		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f)}, nil
+		return &Delivery{s: s, id: id, tmp: tmp, f: f, w: s.writer(f), scan: startIngest()}, nil
 	}
 	return nil, fmt.Errorf("store: create: no unique name: %w", os.ErrExist)
 }
@@ -144,8 +144,11 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	d.closed = true
 	s.releaseRoot()
-	d.scan.finish()
-	sum := d.scan.summary(d.id, d.size)
+	m := d.scan.finish()
+	if err := s.writeSearchText(d.id, searchTextOf(m)); err != nil {
+		s.log.WithError(err).Warn("store: cannot keep search text") // a search makes it again
+	}
+	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
 	e := newEntry(sum, dirNew, d.id, true)
 	s.insert(e)
@@ -194,6 +197,7 @@ func (d *Delivery) Abort() error {
 	}
 	d.closed = true
 	d.s.releaseRoot()
+	d.scan.abort()
 	d.dropWriter()
 	if d.f != nil {
 		_ = d.f.Close()

@@ -15,31 +15,38 @@
 // Letterbox's own unfinished deliveries, recognised by their tmp/ name, and
 // other files only once they are untouched for 36 hours, the Maildir rule.
 // The message bytes are kept exactly as the server wrote them, trace headers
-// (RFC 5321 §4.4) included. Reading marks a message seen the Maildir way: it moves to cur/ with
-// the info suffix ":2,S".
+// (RFC 5321 §4.4) included. Reading marks a message seen the Maildir way: it
+// moves to cur/ with the info suffix ":2,S".
 //
 // Beside the Maildir, under STORE/letterbox-meta/ (MetaDir), the store keeps
 // one JSON session record per message (envelope, client, TLS, AUTH,
-// transcript, warnings), an index cache and the lock file. The name has no
-// leading dot on purpose: in the Maildir++ layout, Dovecot's default, every
-// dot-directory of the root is a mailbox (Dovecot lists it, creates cur/new/tmp
-// in it when a client selects it, and deletes it on an IMAP DELETE), and
-// Python's mailbox.Maildir.list_folders() returns every dot-directory too;
-// neither looks at a directory whose name does not start with a dot, and
-// Dovecot's own files (dovecot-uidlist, dovecot.index*) sit in the root the
-// same way. The integration test against a real Dovecot (package dovecottest)
-// checks that LIST shows only INBOX and that the folder cannot be deleted.
-// The records stay inside the store, so copying the Maildir keeps every
-// message's envelope. Secrets do not: the self-signed TLS certificate and key
-// live in PrivateDir, a sibling directory STORE.letterbox/, so whoever copies
-// or shares the Maildir never gets the key. A store in the layout of older
-// versions (everything under STORE/.letterbox/) is moved on its first Open.
+// transcript, warnings), an index cache, one search text per message and the
+// lock file. The name has no leading dot on purpose: in the Maildir++ layout,
+// Dovecot's default, every dot-directory of the root is a mailbox (Dovecot
+// lists it, creates cur/new/tmp in it when a client selects it, and deletes
+// it on an IMAP DELETE), and Python's mailbox.Maildir.list_folders() returns
+// every dot-directory too; neither looks at a directory whose name does not
+// start with a dot, and Dovecot's own files (dovecot-uidlist, dovecot.index*)
+// sit in the root the same way. The integration test against a real Dovecot
+// (package dovecottest) checks that LIST shows only INBOX and that the folder
+// cannot be selected or deleted. The records stay inside the store, so
+// copying the Maildir keeps every message's envelope. Secrets do not: the
+// self-signed TLS certificate and key live in PrivateDir, a sibling directory
+// STORE.letterbox/, so whoever copies or shares the Maildir never gets the
+// key. A store in the layout of older versions (everything under
+// STORE/.letterbox/) is moved on its first Open.
 //
-// The index holds what the inbox lists (header From, To, Cc, Subject and Date
-// decoded per RFC 5322 and RFC 2047, envelope, size, flags) so that a large
-// store opens and lists fast. It is only a cache: Open checks it
-// against the names in new/ and cur/ and repairs or rebuilds it from the
-// Maildir and the records whenever they disagree.
+// The index holds what the inbox lists (header From, To, Cc, Subject, Date
+// and attachment names, envelope, size, flags) so that a large store opens
+// and lists fast; the search text (STORE/letterbox-meta/text1/<id>) holds the
+// message's decoded text, so that a body search finds words whatever their
+// transfer encoding or charset without decoding at query time. Both are read
+// from the message by smtpcore/msg's Summarize, the reading layer the message
+// view and the command line use too, while the message streams in (and again
+// at a rebuild). Both are only caches: Open checks the index against the
+// names in new/ and cur/ and repairs or rebuilds it from the Maildir and the
+// records whenever they disagree, and a missing search text is made again
+// when a search needs it.
 //
 // Other programs share the Maildir: Dovecot serving it over IMAP (see
 // `letterbox share`), mutt, a local delivery agent. While a Store is open it

@@ -37,7 +37,7 @@ type syncer interface {
 //
 //   - the data run: one syncfs writes the files and records of every
 //     delivery that finished writing before it started, then one fsync of
-//     .letterbox/records/. syncfs alone is not enough on a file system
+//     letterbox-meta/records/. syncfs alone is not enough on a file system
 //     without a journal (ext4 -O ^has_journal, ext2): there it issues its
 //     cache flush before it writes the inode and directory blocks, which may
 //     then sit in the disk's volatile cache; the directory fsync writes its
@@ -57,7 +57,7 @@ type durability struct {
 	sync    syncer
 	perFile atomic.Bool // sync file by file: syncfs is missing or reported an error
 	fsSync  syncGroup   // syncfs of the store's file system, then fsync of records/
-	recSync syncGroup   // fsync of .letterbox/records/ (file-by-file mode)
+	recSync syncGroup   // fsync of letterbox-meta/records/ (file-by-file mode)
 	newSync syncGroup   // fsync of new/
 
 	rootMu   sync.Mutex

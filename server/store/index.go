@@ -14,21 +14,23 @@ type Summary struct {
 	ID             string
 	Received       time.Time // when the store committed it (file time for foreign files)
 	Date           time.Time // header Date; zero when missing or unreadable
-	From           string    // header From, RFC 2047 decoded, "Name <addr>"
+	From           string    // header From, decoded by smtpcore/msg, "Name <addr>"
 	To             []string  // header To then Cc, decoded, "Name <addr>" each
-	Subject        string    // RFC 2047 decoded
+	Subject        string    // decoded by smtpcore/msg (RFC 2047, RFC 6532, any charset)
 	MailFrom       string    // envelope sender; "" for the null sender or no record
 	Rcpts          []string  // envelope recipients, Bcc included
 	Size           int64     // bytes on disk
-	HasAttachments bool
-	Unread         bool   // not yet marked seen (in new/, or in cur/ without S)
-	Snippet        string // start of the text, one line, at most 120 runes
+	HasAttachments bool      // an attachment that is not an inline part of the HTML body
+	Attachments    []string  // names of every part the message view lists as an attachment ("" = no name)
+	Unread         bool      // not yet marked seen (in new/, or in cur/ without S)
+	Snippet        string    // start of the text, one line, at most 120 runes
 }
 
 // clone returns a copy whose slices the caller may keep and change.
 func (s Summary) clone() Summary {
 	s.To = slices.Clone(s.To)
 	s.Rcpts = slices.Clone(s.Rcpts)
+	s.Attachments = slices.Clone(s.Attachments)
 	return s
 }
 
@@ -61,7 +63,7 @@ func newEntry(sum Summary, dir, name string, hasRecord bool) *entry {
 			e.keys = append(e.keys, a)
 		}
 	}
-	e.hay = strings.ToLower(sum.From + "\x00" + strings.Join(sum.To, "\x00") + "\x00" + sum.Subject)
+	e.hay = searchFold(sum.From + "\x00" + strings.Join(sum.To, "\x00") + "\x00" + sum.Subject)
 	return e
 }
 
@@ -71,6 +73,16 @@ func (e *entry) moved(dir, name string) *entry {
 	n.dir, n.name = dir, name
 	n.sum.Unread = unread(dir, name)
 	return &n
+}
+
+// addrOnly returns the lower-case address inside a display form "Name <addr>".
+func addrOnly(display string) string {
+	if i := strings.LastIndexByte(display, '<'); i >= 0 {
+		if j := strings.IndexByte(display[i:], '>'); j > 0 {
+			display = display[i+1 : i+j]
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(display))
 }
 
 // domainOf returns the part of a lower-case address after the last '@'.

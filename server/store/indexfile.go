@@ -10,12 +10,16 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"letterbox/smtpcore/msg"
 )
 
 const (
-	indexFile    = "letterbox-meta/index"
-	indexMagic   = "letterbox-index"
-	indexVersion = 1
+	indexFile  = "letterbox-meta/index"
+	indexMagic = "letterbox-index"
+	// indexVersion 2: summaries read by smtpcore/msg (every charset), with
+	// attachment names; caches of version 1 are rebuilt.
+	indexVersion = 2
 )
 
 // indexHeader starts the cache file; the entries follow, one gob value each,
@@ -200,9 +204,9 @@ func (s *Store) readMessages(names []diskName) []*entry {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0)*2, len(names)) {
 		wg.Go(func() {
-			buf := make([]byte, 32<<10)
+			br := bufio.NewReaderSize(nil, 32<<10)
 			for i := range work {
-				e, err := s.readMessage(names[i].dir, names[i].name, buf)
+				e, err := s.readMessage(names[i].dir, names[i].name, br)
 				if err != nil {
 					s.log.WithError(err).Warn("store: cannot index message")
 					continue
@@ -227,8 +231,9 @@ func (s *Store) readMessages(names []diskName) []*entry {
 
 // readMessage builds the entry of one file from its headers, its MIME
 // structure and, when there is one, its session record.
-// buf is the caller's read buffer.
-func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
+// br is the caller's read buffer: large enough for most messages in one
+// read, and taken over by msg.Summarize rather than wrapped again.
+func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) {
 	f, err := os.Open(filepath.Join(s.dir, dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -238,17 +243,15 @@ func (s *Store) readMessage(dir, name string, buf []byte) (*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	var sc scanner
-	for !sc.done {
-		n, rerr := f.Read(buf)
-		sc.write(buf[:n])
-		if rerr != nil {
-			break
+	br.Reset(f)
+	m, _ := msg.Summarize(br, readLimits) // a damaged message is indexed as far as it reads
+	id := idFromName(name)
+	if !s.hasSearchText(id) {
+		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {
+			s.log.WithError(err).Warn("store: cannot keep search text")
 		}
 	}
-	sc.finish()
-	id := idFromName(name)
-	sum := sc.summary(id, st.Size())
+	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()
 	hasRecord := false
 	if rec, err := s.readRecord(id); err == nil {

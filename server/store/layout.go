@@ -39,9 +39,9 @@ func PrivateDir(storeDir string) string {
 }
 
 // migrateLegacy moves an old STORE/.letterbox into the current layout: the
-// records and the index cache into MetaDir, everything else there (the TLS
-// certificate and key in tls/) into PrivateDir, and removes the old
-// directory. Files keep their bytes, so records stay attached and a pinned
+// TLS certificate and key (tls/) into PrivateDir, everything else there (the
+// records, the index cache, the search text) into MetaDir, and removes the
+// old directory. Files keep their bytes, so records stay attached and a pinned
 // certificate keeps its fingerprint. It runs only while it holds the old lock
 // file, so an older Letterbox still using the old layout keeps it intact, and
 // every step can be repeated after a crash. It logs once when it moved
@@ -70,13 +70,13 @@ func migrateLegacy(abs string, log logrus.FieldLogger) error {
 		switch e.Name() {
 		case "lock":
 			continue
-		case "records", "index":
-			dst = filepath.Join(meta, e.Name())
-		default:
+		case "tls": // the certificate and its private key
 			if err := os.MkdirAll(private, 0o700); err != nil {
 				return fmt.Errorf("store: migrate: %w", err)
 			}
 			dst = filepath.Join(private, e.Name())
+		default: // records, index, search text
+			dst = filepath.Join(meta, e.Name())
 		}
 		if err := moveTree(filepath.Join(old, e.Name()), dst); err != nil {
 			return fmt.Errorf("store: migrate %s: %w", e.Name(), err)
@@ -89,7 +89,7 @@ func migrateLegacy(abs string, log logrus.FieldLogger) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	log.WithFields(logrus.Fields{"old": old, "meta": meta, "private": private}).
-		Info("store: moved the metadata out of the Maildir folder list (records and index to meta, TLS certificate and key to private)")
+		Info("store: moved the metadata out of the Maildir folder list (records, index and search text to meta; TLS certificate and key to private)")
 	return nil
 }
 

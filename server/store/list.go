@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,9 +16,10 @@ type Query struct {
 	Offset, Limit int    // page; Limit 0 = all
 	Domain        string // recipient domain, "" = all
 	Recipient     string // one recipient address, "" = all
-	Search        string // case-insensitive substring of From, To/Cc or Subject
-	// SearchBody also searches the message files on disk (their raw bytes,
-	// ASCII case folded; text in base64 or quoted-printable is not decoded).
+	Search        string // case-insensitive substring of From, To/Cc or Subject (as decoded)
+	// SearchBody also searches the text of the messages as a reader sees it
+	// (msg.Summary.Text: base64 and quoted-printable undone, any charset,
+	// HTML as text; the first 256 KiB of body) and their attachment names.
 	SearchBody bool
 }
 
@@ -33,7 +32,7 @@ func newMatcher(q Query) matcher {
 	return matcher{
 		domain: strings.ToLower(strings.TrimSpace(q.Domain)),
 		rcpt:   strings.ToLower(strings.TrimSpace(q.Recipient)),
-		search: strings.ToLower(q.Search),
+		search: searchFold(q.Search),
 	}
 }
 
@@ -103,9 +102,10 @@ func (s *Store) List(q Query) (items []Summary, total int, err error) {
 }
 
 // searchBodies pages through candidates that match on the header fields or,
-// failing that, in their file. Files are read by a few workers at once, each
-// with one buffer for all its files: the search is bound by reading, not by
-// allocating.
+// failing that, in their search text (see dirText): the decoded text of the
+// message, so a word is found whatever the transfer encoding and charset.
+// Files are read by a few workers at once, each with one buffer for all its
+// files: the search is bound by reading, not by allocating or decoding.
 func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary, int, error) {
 	needle := []byte(m.search)
 	hit := make([]bool, len(cand))
@@ -119,19 +119,20 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, searchChunk+len(needle))
+			buf := make([]byte, 0, searchBuf)
 			for i := int(next.Add(1) - 1); i < len(cand); i = int(next.Add(1) - 1) {
 				e := cand[i]
 				if m.header(e) {
 					hit[i] = true
 					continue
 				}
-				ok, err := fileContains(filepath.Join(s.dir, e.dir, e.name), needle, buf)
+				var err error
+				buf, err = s.searchText(e, buf)
 				if err != nil && !errors.Is(err, os.ErrNotExist) {
 					errOnce.Do(func() { firstErr = err })
 					return
 				}
-				hit[i] = ok
+				hit[i] = err == nil && bytes.Contains(buf, needle)
 			}
 		}()
 	}
@@ -153,48 +154,12 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 	return items, total, nil
 }
 
-// searchChunk is how much of a file a body search reads at a time.
-const searchChunk = 64 << 10
+// searchBuf is the starting size of a search worker's buffer.
+const searchBuf = 64 << 10
 
 // searchWorkers is how many files a body search reads at once: more than the
 // cores, so that one waiting on the disk does not idle a core.
 func searchWorkers() int { return 2 * runtime.GOMAXPROCS(0) }
-
-// fileContains reports whether the file holds needle (lower case), ASCII
-// case folded, reading it in chunks that overlap by len(needle)-1 bytes.
-// buf is scratch space of at least searchChunk+len(needle) bytes.
-func fileContains(path string, needle, buf []byte) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, fmt.Errorf("store: search: %w", err)
-	}
-	defer f.Close()
-	keep := 0
-	for {
-		n, rerr := io.ReadFull(f, buf[keep:])
-		chunk := buf[:keep+n]
-		lowerASCII(chunk[keep:])
-		if bytes.Contains(chunk, needle) {
-			return true, nil
-		}
-		if rerr != nil {
-			if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
-				return false, nil
-			}
-			return false, fmt.Errorf("store: search: %w", rerr)
-		}
-		keep = min(len(needle)-1, len(chunk))
-		copy(buf, chunk[len(chunk)-keep:])
-	}
-}
-
-func lowerASCII(b []byte) {
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-}
 
 // Refresh brings the index up to date with new/ and cur/, for a process that
 // reads a store another process delivers into. Subscribers get Added,

@@ -87,7 +87,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := migrateLegacy(abs, logOrDiscard(opts.Logger).WithField("store", abs)); err != nil {
 		return nil, err
 	}
-	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords} {
+	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords, dirText} {
 		if err := os.MkdirAll(filepath.Join(abs, d), 0o700); err != nil {
 			return nil, fmt.Errorf("store: create %s: %w", d, err)
 		}
@@ -158,6 +158,11 @@ func (s *Store) load() error {
 	s.idx.bulk(entries)
 	if s.owner {
 		s.cleanRecords(onDisk)
+		if changed > 0 || idxErr != nil {
+			// Only a message that went while no Store watched leaves a
+			// search text behind, and that shows as a change here.
+			s.cleanSearchText(onDisk)
+		}
 	}
 	if changed > 0 || idxErr != nil {
 		s.dirty = max(changed, 1)

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"mime/quotedprintable"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -122,47 +120,15 @@ func (f *base64Filter) Read(p []byte) (int, error) {
 // Windows-1252, the usual mislabel; bytes that still do not decode become
 // U+FFFD. The error is non-fatal and says what was done.
 func utf8Text(b []byte, cs string) (string, error) {
-	cs = strings.ToLower(strings.TrimSpace(cs))
-	switch cs {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
+	if isUTF8Label(cs) {
 		if utf8.Valid(b) {
 			return string(b), nil
 		}
-		s, err := convertCharset(b, "windows-1252")
-		if err != nil {
-			return strings.ToValidUTF8(string(b), "\uFFFD"), fmt.Errorf("text labelled %q is not valid UTF-8", cs)
-		}
-		return s, fmt.Errorf("text labelled %q is not valid UTF-8; shown as Windows-1252", cs)
+		return legacyText(string(b), ""), fmt.Errorf("text labelled %q is not valid UTF-8; shown as Windows-1252", cs)
 	}
 	s, err := convertCharset(b, cs)
 	if err != nil {
-		return strings.ToValidUTF8(string(b), "\uFFFD"), err
+		return legacyText(string(b), ""), fmt.Errorf("unknown charset %q: %w", cs, err)
 	}
 	return strings.ToValidUTF8(s, "\uFFFD"), nil
-}
-
-func convertCharset(b []byte, cs string) (string, error) {
-	r, err := charset.Reader(cs, bytes.NewReader(b))
-	if err != nil {
-		return "", err
-	}
-	out, err := io.ReadAll(r)
-	return string(out), err
-}
-
-// decodeHeaderText decodes RFC 2047 encoded words in any charset go-message
-// knows and returns valid UTF-8 (8-bit header bytes, RFC 6532 or not, are
-// kept when UTF-8 and replaced otherwise).
-func decodeHeaderText(v string) string {
-	dec := &mime.WordDecoder{CharsetReader: charset.Reader}
-	s, err := dec.DecodeHeader(v)
-	if err != nil {
-		s = v
-	}
-	if !utf8.ValidString(s) {
-		if t, err := convertCharset([]byte(s), "windows-1252"); err == nil {
-			return t
-		}
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -11,20 +11,38 @@
 // checked against the RFC 5322 mailbox grammar, RFC 6532 (UTF-8 in addresses,
 // which needs SMTPUTF8, RFC 6531) and the size limits of RFC 5321 §4.5.3.1.
 //
-// Reading (ReadView, ExtractPart) is tolerant, in the style of go-message: a
-// damaged message (broken multipart boundaries, bad base64, unknown charsets,
-// absurd nesting) gives a usable View plus a non-fatal error; it never panics
-// and its memory is bounded by ReadLimits. HTMLToText and SanitizeHTML use the
-// golang.org/x/net/html tokenizer (WHATWG HTML tokenization rules).
+// Reading (ReadView, ExtractPart, Summarize, DecodeHeader) is tolerant, in
+// the style of go-message: a damaged message (broken multipart boundaries,
+// bad base64, unknown charsets, absurd nesting) gives a usable View plus a
+// non-fatal error; it never panics and its memory is bounded by ReadLimits.
+// HTMLToText and SanitizeHTML use the golang.org/x/net/html tokenizer
+// (WHATWG HTML tokenization rules).
+//
+// This is Letterbox's one reading layer: the store's index and body search,
+// the message view and the command line all read mail through it, so they
+// cannot disagree. It decodes
+//   - header text: RFC 2047 B and Q encoded words (adjacent words joined,
+//     §6.2, also when they split a character; the tolerated malformations
+//     listed at decodeWords), RFC 6532 UTF-8 headers, and 8-bit headers in a
+//     legacy charset (read in the charset of the message's text, else
+//     Windows-1252);
+//   - address lists (RFC 5322 §3.4) with decoded display names;
+//   - MIME parameters with RFC 2231 continuations and charset'lang' values
+//     in any charset, and file names as mailers really write them;
+//   - transfer encodings (RFC 2045 §6) and charsets: everything
+//     go-message's charset package and golang.org/x/text know (IANA and
+//     WHATWG labels: ISO-2022-JP, Shift_JIS, EUC-JP, EUC-KR, GB2312, GBK,
+//     GB18030, Big5, KOI8-R, KOI8-U, Windows-125x, ISO-8859-x, …) plus the
+//     aliases of charset.go, registered with go-message when this package
+//     is imported (its only package-level hook).
+//
+// Summarize(r, limits) gives the Summary a list shows (From, To, Cc,
+// Subject, Date, attachments with name, type and size, the text and a
+// snippet). The store indexes every message with it, `letterbox inbox
+// list/show` prints it, and View.Summary gives the same from a View, so the
+// Inbox row, the message view and the command line show the same values.
 //
 // Dot-stuffing (RFC 5321 §4.5.2) is not done here: it belongs to the SMTP
 // DATA writer. Everything this package writes uses CRLF line endings and
 // keeps every line within the 998-octet limit of RFC 5322 §2.1.1.
 package msg
-
-import (
-	// Registers the extra charsets (ISO-8859-x, Windows-125x, GB18030, …)
-	// with go-message; the decoder used here also calls charset.Reader
-	// directly.
-	_ "github.com/emersion/go-message/charset"
-)

@@ -7,8 +7,10 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
+	htmlcharset "golang.org/x/net/html/charset"
 )
 
 // View is a received message made ready to show: header fields decoded,
@@ -17,6 +19,7 @@ import (
 type View struct {
 	Header                         [][2]string // every top-level field in order, RFC 2047 decoded, unfolded
 	From, To, Cc, ReplyTo, Subject string      // decoded for display ("Name <addr>, …")
+	FromList, ToList, CcList       []string    // the same mailboxes one by one ("Name <addr>")
 	MessageID                      string      // as written, with angle brackets
 	Date                           time.Time   // zero when absent or unparsable
 	Text                           string      // text/plain body in UTF-8; if only HTML, HTMLToText of it
@@ -33,10 +36,16 @@ type View struct {
 // keeps at most MaxTextBytes of text and of HTML plus MaxHeaderBytes per
 // header in memory; attachment bodies are only counted.
 func ReadView(r io.Reader, limits ReadLimits) (*View, error) {
+	return readView(r, limits, true)
+}
+
+// readView is ReadView; without headers it leaves out the field lists
+// (View.Header, Part.Header) that only a view of the headers needs.
+func readView(r io.Reader, limits ReadLimits, headers bool) (*View, error) {
 	lim := limits.withDefaults()
 	v := &View{}
 	b := &viewBuilder{v: v, lim: lim}
-	w := &walker{lim: lim, visit: b.visit, capture: &capped{limit: lim.MaxTextBytes}}
+	w := &walker{lim: lim, visit: b.visit, capture: &capped{limit: lim.MaxTextBytes}, noHeaders: !headers}
 	h, err := w.walkMessage(r)
 	w.note("", err)
 	b.header(h, w)
@@ -91,20 +100,32 @@ func (b *viewBuilder) readText(p *Part, body io.Reader) (string, bool, int64, er
 	if err != nil {
 		return "", false, int64(len(buf)) + rest, err
 	}
-	text, cerr := utf8Text(buf, p.Charset)
+	cs := p.Charset
+	if cs == "" && p.ContentType == "text/html" && !utf8.Valid(buf) {
+		// No MIME charset and not UTF-8: the document's own <meta charset>
+		// (WHATWG HTML §13.2.3.2 prescan), else Windows-1252 as for text.
+		_, cs, _ = htmlcharset.DetermineEncoding(buf, "text/html")
+	}
+	text, cerr := utf8Text(buf, cs)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	return text, rest > 0, int64(len(buf)) + rest, cerr
 }
 
-// header fills the summary fields from the top-level header.
+// header fills the summary fields from the top-level header, reading raw
+// 8-bit text in the charset of the message's text (w.hint).
 func (b *viewBuilder) header(h textproto.Header, w *walker) {
 	v := b.v
-	v.Header = displayHeader(h)
-	v.From = addressesForDisplay(h.Get("From"))
-	v.To = addressesForDisplay(strings.Join(h.Values("To"), ", "))
-	v.Cc = addressesForDisplay(strings.Join(h.Values("Cc"), ", "))
-	v.ReplyTo = addressesForDisplay(h.Get("Reply-To"))
-	v.Subject = decodeHeaderText(h.Get("Subject"))
+	if !w.noHeaders {
+		v.Header = displayHeader(h, w.hint)
+	}
+	v.FromList = addressList(h.Get("From"), w.hint)
+	v.ToList = addressList(strings.Join(h.Values("To"), ", "), w.hint)
+	v.CcList = addressList(strings.Join(h.Values("Cc"), ", "), w.hint)
+	v.From = strings.Join(v.FromList, ", ")
+	v.To = strings.Join(v.ToList, ", ")
+	v.Cc = strings.Join(v.CcList, ", ")
+	v.ReplyTo = strings.Join(addressList(h.Get("Reply-To"), w.hint), ", ")
+	v.Subject = decodeHeaderHint(h.Get("Subject"), w.hint)
 	v.MessageID = strings.TrimSpace(h.Get("Message-Id"))
 	if d := h.Get("Date"); d != "" {
 		t, err := mail.ParseDate(d)
@@ -114,26 +135,6 @@ func (b *viewBuilder) header(h textproto.Header, w *walker) {
 			v.Date = t
 		}
 	}
-}
-
-// addressesForDisplay formats an address list header as "Name <addr>, …"
-// with names decoded; when it does not parse, the decoded text as it is.
-func addressesForDisplay(v string) string {
-	if strings.TrimSpace(v) == "" {
-		return ""
-	}
-	list, err := addressParser().ParseList(v)
-	if err != nil {
-		return decodeHeaderText(v)
-	}
-	out := make([]string, len(list))
-	for i, a := range list {
-		out[i] = a.Address
-		if a.Name != "" {
-			out[i] = strings.ToValidUTF8(a.Name, "\uFFFD") + " <" + a.Address + ">"
-		}
-	}
-	return strings.ToValidUTF8(strings.Join(out, ", "), "\uFFFD")
 }
 
 // ExtractPart re-reads the message from r and writes the transfer-decoded

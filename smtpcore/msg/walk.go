@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strconv"
 	"strings"
 
@@ -45,6 +44,7 @@ type Part struct {
 	Filename    string      // cleaned with CleanFilename; "" when the part has no name
 	Disposition string      // "inline", "attachment" or "" (RFC 2183)
 	Size        int64       // octets after transfer decoding; 0 for multipart entities
+	ContentID   string      // Content-ID as written, with angle brackets (RFC 2392); "" if none
 	Header      [][2]string // the part's fields in order, decoded for display
 }
 
@@ -63,6 +63,12 @@ type walker struct {
 	// its first part is found, for a view of a message whose boundary is
 	// broken.
 	capture *capped
+	// hint is the charset of the message's text (the top-level
+	// Content-Type's, else the first text part's): raw 8-bit header text
+	// that is not UTF-8 is read in it.
+	hint string
+	// noHeaders leaves Part.Header empty (Summarize does not need it).
+	noHeaders bool
 }
 
 func (w *walker) note(path string, err error) {
@@ -80,6 +86,9 @@ func (w *walker) walkMessage(r io.Reader) (textproto.Header, error) {
 	br := bufio.NewReader(r)
 	h, err := readHeaderLimited(br, w.lim.MaxHeaderBytes)
 	w.note("", err)
+	if _, ps, _ := parseMediaParams(h.Get("Content-Type")); ps["charset"] != "" {
+		w.hint = ps["charset"]
+	}
 	err = w.entity(h, br, "", 0)
 	if errors.Is(err, errStop) {
 		return h, nil
@@ -167,31 +176,43 @@ func (w *walker) multipart(p *Part, body io.Reader, boundary string, depth int) 
 }
 
 // describe builds the Part for an entity header, noting unparsable fields.
+// Parameters are read with parseMediaParams (RFC 2045 §5.1, RFC 2231); the
+// file name is Content-Disposition filename= (RFC 2183 §2.3), else the
+// older Content-Type name=, RFC 2047 words in it decoded as most mailers
+// expect although RFC 2047 §5 does not allow them there.
 func describe(h textproto.Header, path string, w *walker) (*Part, map[string]string) {
 	if path == "" {
 		path = "1"
 	}
-	p := &Part{Path: path, ContentType: "text/plain", Header: displayHeader(h)}
-	var params map[string]string
+	// RFC 2045 §5.2: no (usable) Content-Type means text/plain.
+	mt, params := "text/plain", map[string]string{}
 	if ct := h.Get("Content-Type"); ct != "" {
-		mt, ps, err := mime.ParseMediaType(ct)
-		if err != nil && mt == "" {
+		t, ps, err := parseMediaParams(ct)
+		if err != nil {
 			w.note(path, fmt.Errorf("Content-Type %q: %w", ct, err))
-			mt, _, _ = strings.Cut(ct, ";")
-			mt = strings.ToLower(strings.TrimSpace(mt))
-		}
-		if strings.Count(mt, "/") == 1 {
-			p.ContentType = mt
 		}
 		params = ps
-		p.Charset = ps["charset"]
+		if strings.Count(t, "/") == 1 {
+			mt = t
+		}
 	}
+	if cs := params["charset"]; cs != "" && w.hint == "" && strings.HasPrefix(mt, "text/") {
+		w.hint = cs
+	}
+	p := &Part{Path: path, ContentType: mt, Charset: params["charset"]}
+	hint := params["charset"]
+	if hint == "" {
+		hint = w.hint
+	}
+	if !w.noHeaders {
+		p.Header = displayHeader(h, hint)
+	}
+	p.ContentID = strings.TrimSpace(h.Get("Content-Id"))
 	var dparams map[string]string
 	if cd := h.Get("Content-Disposition"); cd != "" {
-		disp, ps, err := mime.ParseMediaType(cd)
-		if err != nil && disp == "" {
-			disp, _, _ = strings.Cut(cd, ";")
-			disp = strings.ToLower(strings.TrimSpace(disp))
+		disp, ps, err := parseMediaParams(cd)
+		if err != nil {
+			w.note(path, fmt.Errorf("Content-Disposition %q: %w", cd, err))
 		}
 		p.Disposition = disp
 		dparams = ps
@@ -201,16 +222,16 @@ func describe(h textproto.Header, path string, w *walker) (*Part, map[string]str
 		name = params["name"]
 	}
 	if name != "" {
-		p.Filename = CleanFilename(decodeHeaderText(name))
+		p.Filename = CleanFilename(decodeHeaderHint(name, hint))
 	}
 	return p, params
 }
 
-// displayHeader lists the fields in order with RFC 2047 words decoded.
-func displayHeader(h textproto.Header) [][2]string {
+// displayHeader lists the fields in order, decoded with decodeHeaderHint.
+func displayHeader(h textproto.Header, hint string) [][2]string {
 	var out [][2]string
 	for f := h.Fields(); f.Next(); {
-		out = append(out, [2]string{f.Key(), decodeHeaderText(f.Value())})
+		out = append(out, [2]string{f.Key(), decodeHeaderHint(f.Value(), hint)})
 	}
 	return out
 }

@@ -1,0 +1,83 @@
+package msg
+
+import (
+	"encoding/base64"
+	"io"
+	"mime"
+	"net/mail"
+	"strings"
+)
+
+// addressList decodes an address-list field (From, To, Cc, Reply-To; RFC
+// 5322 §3.4) for display: one "Name <addr>" (or "addr") per mailbox, group
+// members listed as mailboxes. Display names are decoded like DecodeHeader
+// (RFC 2047 words, also inside quoted strings where some mailers put them;
+// RFC 6532 UTF-8; raw 8-bit text in the hint charset). A field net/mail
+// cannot parse is split at the commas outside quotes and angle brackets and
+// each piece decoded as text. Every string is valid UTF-8 on one line.
+func addressList(v, hint string) []string {
+	v = strings.TrimSpace(legacyText(v, hint))
+	if v == "" {
+		return nil
+	}
+	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: keepWord}}
+	list, err := p.ParseList(v)
+	if err != nil || len(list) == 0 {
+		return splitAddressText(v)
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		name := strings.TrimSpace(oneLine(decodeWords(a.Name)))
+		addr := oneLine(a.Address)
+		if name == "" {
+			out = append(out, addr)
+		} else {
+			out = append(out, name+" <"+addr+">")
+		}
+	}
+	return out
+}
+
+// keepWord is the CharsetReader given to net/mail. net/mail decodes each
+// encoded word on its own, which breaks a character split between two
+// adjacent words; so every word not in UTF-8 or Latin-1 (which net/mail
+// decodes itself, octet-exactly) is handed back re-encoded, and the whole
+// display name is then decoded by decodeWords, which joins such words.
+func keepWord(cs string, input io.Reader) (io.Reader, error) {
+	b, err := io.ReadAll(input)
+	if err != nil {
+		return nil, err
+	}
+	return strings.NewReader("=?" + cs + "?b?" + base64.StdEncoding.EncodeToString(b) + "?="), nil
+}
+
+// splitAddressText splits an address list that does not parse at the
+// commas outside quoted strings, comments and angle brackets, and decodes
+// each piece as unstructured text.
+func splitAddressText(v string) []string {
+	var out []string
+	add := func(s string) {
+		if s = strings.TrimSpace(oneLine(decodeWords(s))); s != "" {
+			out = append(out, s)
+		}
+	}
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\\' && quoted:
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<' || c == '(':
+			depth++
+		case (c == '>' || c == ')') && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
+			add(v[start:i])
+			start = i + 1
+		}
+	}
+	add(v[start:])
+	return out
+}
