@@ -150,6 +150,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
+	sum.Findings = lintFile(filepath.Join(s.dir, dirNew, d.id), &rec) // read back from the page cache
 	e := newEntry(sum, dirNew, d.id, true)
 	s.insert(e)
 	s.log.WithFields(logrus.Fields{"id": d.id, "size": d.size, "from": rec.MailFrom,

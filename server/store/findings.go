@@ -1,6 +1,8 @@
 package store
 
 import (
+	"io"
+	"os"
 	"strings"
 
 	"letterbox/smtpcore"
@@ -53,4 +55,30 @@ func (rec *Record) LintEnvelope() lint.Envelope {
 		}
 	}
 	return env
+}
+
+// lintCounts checks the stored message r against RFC 5322, MIME, RFC 2047
+// and its envelope (smtpcore/msg/lint), once at ingest and again when the
+// index is rebuilt, and returns how many findings of each severity it has.
+// The index keeps the counts (the Inbox row's badge, `inbox list`); the
+// findings themselves are computed again on demand (the message view's
+// Findings tab, `inbox lint`): the check is deterministic and fast (about
+// 70 MB/s), so keeping them twice would only be a second truth to update.
+// A message that cannot be read has no counts.
+func lintCounts(r io.Reader, rec *Record) lint.Counts {
+	findings, err := lint.CheckReader(r, 0, rec.LintEnvelope())
+	if err != nil {
+		return lint.Counts{}
+	}
+	return lint.Count(findings)
+}
+
+// lintFile is lintCounts of the file at path.
+func lintFile(path string, rec *Record) lint.Counts {
+	f, err := os.Open(path)
+	if err != nil {
+		return lint.Counts{}
+	}
+	defer f.Close()
+	return lintCounts(f, rec)
 }
