@@ -6,6 +6,7 @@
 //	letterbox send     send one message from the terminal
 //	letterbox inbox    list, show, wait for, delete and lint received mail
 //	letterbox passwd   print a hashed credentials line for serve --auth FILE
+//	letterbox share    write a Dovecot configuration that serves the store over IMAP
 //	letterbox version  print the version
 package main
 
@@ -32,6 +33,8 @@ func main() {
 			os.Exit(cli.Inbox(os.Args[2:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 		case "passwd":
 			os.Exit(cli.Passwd(os.Args[2:]))
+		case "share":
+			os.Exit(cli.Share(os.Args[2:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 		case "version", "--version":
 			fmt.Println("letterbox", version)
 			return
@@ -54,5 +57,6 @@ const usage = `usage:
   letterbox send [flags]    send one message from the terminal (letterbox send -h)
   letterbox inbox COMMAND   list, show, wait for, delete or lint received mail (letterbox inbox -h)
   letterbox passwd USER     print a credentials line for 'serve --auth FILE'
+  letterbox share [flags]   write a Dovecot config that serves the store over IMAP (letterbox share -h)
   letterbox version         print the version
 `

@@ -13,10 +13,12 @@ import (
 
 	"letterbox/server/store"
 	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg/lint"
 )
 
 // inboxRow draws one message in the list on two lines: an unread dot, sender
-// and date, then subject, size and an attachment mark. Unread messages are
+// and date, then subject, size, an attachment mark and a badge counting
+// the message's conformance findings. Unread messages are
 // bold; rows in the inbox's own multi-selection get a selection background.
 //
 // Rows are recycled by widget.List, so set and setLoading set every mark both
@@ -28,6 +30,7 @@ type inboxRow struct {
 	widget.BaseWidget
 	from, subject, date, size *widget.Label
 	clip                      *widget.Icon
+	badge                     *inboxBadge // conformance findings: errors, else warnings
 	dot                       *canvas.Circle
 	bg                        *canvas.Rectangle
 	content                   *fyne.Container
@@ -40,6 +43,7 @@ func newInboxRow() *inboxRow {
 		date:    widget.NewLabel(""),
 		size:    widget.NewLabel(""),
 		clip:    widget.NewIcon(theme.MailAttachmentIcon()),
+		badge:   newInboxBadge(),
 		dot:     canvas.NewCircle(theme.Color(theme.ColorNamePrimary)),
 		bg:      canvas.NewRectangle(theme.Color(theme.ColorNameSelection)),
 	}
@@ -51,7 +55,7 @@ func newInboxRow() *inboxRow {
 	r.size.SizeName = theme.SizeNameCaptionText
 	dotBox := container.New(inboxDotLayout{}, r.dot)
 	line1 := container.NewBorder(nil, nil, dotBox, r.date, r.from)
-	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(r.clip, r.size), r.subject)
+	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(r.badge, r.clip, r.size), r.subject)
 	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), line1, line2)
 	r.content = container.NewStack(r.bg, lines)
 	r.ExtendBaseWidget(r)
@@ -98,6 +102,9 @@ func (r *inboxRow) set(s store.Summary, selected bool) {
 	r.setLabel(r.date, inboxDate(s.Received, time.Now()), fyne.TextStyle{})
 	r.setLabel(r.size, smtpcore.FormatSize(s.Size), fyne.TextStyle{})
 	inboxShow(r.clip, s.HasAttachments)
+	if r.badge.counts != s.Findings { // set shows or hides it; it starts hidden at zero
+		r.badge.set(s.Findings)
+	}
 	inboxShow(r.dot, s.Unread)
 	r.setSelected(selected)
 }
@@ -109,6 +116,7 @@ func (r *inboxRow) setLoading() {
 	r.setLabel(r.date, "", fyne.TextStyle{})
 	r.setLabel(r.size, "", fyne.TextStyle{})
 	inboxShow(r.clip, false)
+	r.badge.set(lint.Counts{})
 	inboxShow(r.dot, false)
 	r.setSelected(false)
 }

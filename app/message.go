@@ -14,6 +14,7 @@ import (
 
 	"letterbox/smtpcore"
 	"letterbox/smtpcore/msg"
+	"letterbox/smtpcore/msg/lint"
 )
 
 // MessageView shows one stored message: a summary with the envelope, the
@@ -65,6 +66,7 @@ type MessageView struct {
 	headersNote, rawNote                 *widget.Label
 	raw                                  *messageTextView
 	parts                                *messageParts
+	findings                             *findingsView
 	session                              *widget.RichText
 	sessionInfo                          *fyne.Container
 	reply, forward, saveEML, del, delAll *widget.Button
@@ -121,6 +123,7 @@ const (
 	messageTabHeaders
 	messageTabRaw
 	messageTabParts
+	messageTabFindings
 	messageTabSession
 )
 
@@ -131,6 +134,7 @@ func (v *MessageView) buildTabs() {
 	v.raw = newMessageTextView()
 	v.rawNote = messageNote()
 	v.parts = newMessageParts(v)
+	v.findings = newFindingsView()
 	v.session = widget.NewRichText()
 	v.session.Wrapping = fyne.TextWrapBreak
 	v.sessionInfo = container.New(messageFormLayout{})
@@ -145,6 +149,7 @@ func (v *MessageView) buildTabs() {
 		container.NewTabItem("Headers", v.buildHeadersTab()),
 		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),
 		container.NewTabItem("MIME parts", v.parts.obj),
+		container.NewTabItem("Findings", v.findings.object()),
 		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
 	)
 }
@@ -267,12 +272,26 @@ func (v *MessageView) fill(d *messageData) {
 	v.fillHeaders(d)
 	v.fillRaw(d)
 	v.parts.set(d.view.Parts)
+	v.fillFindings(d)
 	v.fillSession(d)
 	v.empty.Hide()
 	v.content.Show()
 	v.setActions(true)
 	if v.traceFilled != nil {
 		v.traceFilled(d.id)
+	}
+}
+
+// fillFindings shows the conformance findings, and their count on the tab.
+func (v *MessageView) fillFindings(d *messageData) {
+	v.findings.set(d.rawBytes, d.findings)
+	title := "Findings"
+	if c := lint.Count(d.findings); c.Error+c.Warning > 0 {
+		title = fmt.Sprintf("Findings (%d)", c.Error+c.Warning)
+	}
+	if tab := v.tabs.Items[messageTabFindings]; tab.Text != title {
+		tab.Text = title
+		v.tabs.Refresh()
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"letterbox/server/store"
 	"letterbox/smtpcore/msg"
+	"letterbox/smtpcore/msg/lint"
 )
 
 const (
@@ -33,6 +34,11 @@ type messageData struct {
 	damage  error  // non-fatal: what ReadView found broken
 	raw     string // the first messageRawMax bytes, as valid UTF-8 with LF line ends
 	rawSize int64  // bytes read in all
+	// rawBytes is the first messageRawMax bytes as stored (the Findings tab
+	// numbers lines as the linter does); findings are the conformance
+	// findings of the whole message (smtpcore/msg/lint).
+	rawBytes []byte
+	findings []lint.Finding
 }
 
 // loadMessage reads message id for display: its summary, its session record
@@ -64,7 +70,27 @@ func loadMessage(st InboxStore, id string) (*messageData, error) {
 	d.view, d.rawSize = v, counted.n
 	d.damage = errors.Join(d.damage, verr)
 	d.raw = strings.ReplaceAll(strings.ToValidUTF8(string(raw.buf), "\uFFFD"), "\r\n", "\n")
+	d.rawBytes = raw.buf
+	if err := d.lint(st); err != nil {
+		d.damage = errors.Join(d.damage, err)
+	}
 	return d, nil
+}
+
+// lint checks the whole stored message against RFC 5322, MIME, RFC 2047 and
+// its envelope (smtpcore/msg/lint), reading it a second time: the first pass
+// kept only the start of it.
+func (d *messageData) lint(st InboxStore) error {
+	rc, err := st.Open(d.id)
+	if err != nil {
+		return fmt.Errorf("findings: %w", err)
+	}
+	defer rc.Close()
+	d.findings, err = lint.CheckReader(rc, 0, d.rec.LintEnvelope())
+	if err != nil {
+		return fmt.Errorf("findings: %w", err)
+	}
+	return nil
 }
 
 // messageCapped keeps the first limit bytes written to it and drops the rest.

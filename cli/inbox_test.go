@@ -360,10 +360,10 @@ func TestInboxIsNotTheOwner(t *testing.T) {
 	}
 	release := holdOwnerLock(dir)
 	defer release()
-	if _, err := os.Stat(filepath.Join(dir, ".letterbox", "lock")); err != nil {
+	if _, err := os.Stat(store.LockPath(dir)); err != nil {
 		t.Fatalf("no lock file: %v", err)
 	}
-	f, _ := os.OpenFile(filepath.Join(dir, ".letterbox", "lock"), os.O_RDWR, 0)
+	f, _ := os.OpenFile(store.LockPath(dir), os.O_RDWR, 0)
 	defer f.Close()
 	if err := syscallFlockNB(f); err == nil {
 		t.Error("holdOwnerLock did not hold the lock")

@@ -10,7 +10,6 @@ import (
 	"github.com/emersion/go-message/textproto"
 
 	"letterbox/server/store"
-	"letterbox/smtpcore"
 	"letterbox/smtpcore/msg"
 	"letterbox/smtpcore/msg/lint"
 )
@@ -83,7 +82,7 @@ func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
 	for _, p := range v.Attachments {
 		it.Attachments = append(it.Attachments, Attachment{Name: p.Filename, Size: p.Size, Type: p.ContentType})
 	}
-	it.lint = lint.Check(raw, envelopeOf(rec))
+	it.lint = lint.Check(raw, rec.LintEnvelope())
 	it.Findings = lint.Count(it.lint)
 	return it
 }
@@ -141,50 +140,4 @@ func splitList(s string) []string {
 		out = append(out, e)
 	}
 	return out
-}
-
-// envelopeOf turns a session record into the linter's Envelope: sender and
-// recipients, and the MAIL FROM parameters BODY=8BITMIME and SMTPUTF8 as the
-// transcript shows them (RFC 6152, RFC 6531); bare LF or CR as the record's
-// warnings say the server let it in.
-func envelopeOf(rec *store.Record) lint.Envelope {
-	if rec == nil {
-		return lint.Envelope{}
-	}
-	env := lint.Envelope{Known: true, MailFrom: rec.MailFrom, Rcpts: rec.Rcpts}
-	sawMail := false
-	for _, e := range rec.Transcript {
-		if e.Dir != smtpcore.DirClient || !strings.HasPrefix(strings.ToUpper(e.Text), "MAIL FROM:") {
-			continue
-		}
-		sawMail = true // the last MAIL of the session is this message's
-		env.Body8BitMIME, env.SMTPUTF8 = false, false
-		for _, p := range strings.Fields(e.Text)[1:] {
-			switch strings.ToUpper(p) {
-			case "BODY=8BITMIME", "BODY=BINARYMIME":
-				env.Body8BitMIME = true
-			case "SMTPUTF8":
-				env.SMTPUTF8 = true
-			}
-		}
-	}
-	for _, w := range rec.Warnings {
-		if strings.Contains(w, "bare LF") || strings.Contains(w, "bare CR") {
-			env.BareLF = true
-		}
-	}
-	if !sawMail { // no transcript: trust the server, which warns about undeclared 8-bit data
-		env.Body8BitMIME = true
-		for _, a := range append([]string{rec.MailFrom}, rec.Rcpts...) {
-			if !msg.IsASCIIAddress(a) {
-				env.SMTPUTF8 = true // the server refuses such an address without SMTPUTF8
-			}
-		}
-		for _, w := range rec.Warnings {
-			if strings.Contains(w, "without BODY=8BITMIME") {
-				env.Body8BitMIME = false
-			}
-		}
-	}
-	return env
 }

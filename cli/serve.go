@@ -127,7 +127,7 @@ func parseServeFlags(args []string, out io.Writer) (server.Config, serveOptions,
 	fs.DurationVar(&cfg.CommandTimeout, "timeout", server.DefaultCommandTimeout, "how long to wait for each command")
 	fs.DurationVar(&cfg.DataTimeout, "data-timeout", server.DefaultDataTimeout, "how long a message's text may take to arrive")
 	fs.BoolVar(&cfg.AllowBareLF, "allow-bare-lf", false, "keep messages with bare LF or CR line endings (with a warning) and take LF-ended commands, instead of refusing them")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate `file` (default: a self-signed certificate kept in the store)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate `file` (default: a self-signed certificate kept outside the Maildir, in STORE.letterbox/tls/)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key `file` for --tls-cert")
 	fs.BoolVar(&cfg.RequireTLS, "require-tls", false, "refuse MAIL before STARTTLS (530 5.7.0)")
 	fs.StringVar(&cfg.Auth, "auth", "off", "AUTH `mode`: off, any (every name and password accepted) or the path of a credentials file")

@@ -30,7 +30,7 @@ type interopRecord struct {
 
 func readRecord(t *testing.T, store, id string) interopRecord {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(store, ".letterbox", "records", id+".json"))
+	b, err := os.ReadFile(filepath.Join(store, "letterbox-meta", "records", id+".json"))
 	if err != nil {
 		t.Fatalf("session record of %s: %v", id, err)
 	}
@@ -115,7 +115,7 @@ func TestInteropSwaksTLSAuth(t *testing.T) {
 	if log := p.log(); strings.Contains(log, "s3cret") || strings.Contains(log, "AGFsaWNlAHMzY3JldA==") {
 		t.Error("the server log holds the password")
 	}
-	raw, _ := os.ReadFile(filepath.Join(store, ".letterbox", "records", id+".json"))
+	raw, _ := os.ReadFile(filepath.Join(store, "letterbox-meta", "records", id+".json"))
 	if !bytes.Contains(raw, []byte(`"AUTH PLAIN \u003cmasked\u003e"`)) || bytes.Contains(raw, []byte("AGFsaWNlAHMzY3JldA==")) {
 		t.Errorf("session record does not mask the AUTH payload:\n%s", raw)
 	}

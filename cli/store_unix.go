@@ -4,11 +4,12 @@ package cli
 
 import (
 	"os"
-	"path/filepath"
 	"syscall"
+
+	"letterbox/server/store"
 )
 
-// holdOwnerLock keeps the store's owner lock (STORE/.letterbox/lock, see
+// holdOwnerLock keeps the store's owner lock (store.LockPath, see
 // server/store's package comment) away from store.Open in this process: if
 // no server or app holds it, this takes it for the few milliseconds Open
 // runs and the returned release drops it. Open then finds it taken and opens
@@ -17,7 +18,7 @@ import (
 // lock held for the whole of a `wait`. When someone holds the lock already,
 // this does nothing.
 func holdOwnerLock(dir string) (release func()) {
-	path := filepath.Join(dir, ".letterbox", "lock")
+	path := store.LockPath(dir)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return func() {} // no lock file yet: Open will make one; nothing to protect

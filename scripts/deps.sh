@@ -16,6 +16,8 @@ packages=(
 	xvfb imagemagick xdotool dbus-x11
 	# real SMTP peers for the interop tests
 	swaks postfix python3-aiosmtpd
+	# a real IMAP server over the store (server/store/dovecottest, letterbox share)
+	dovecot-imapd
 	# TLS scanner for the listeners (server/tls_hygiene_test.go: TestSSLScan)
 	sslscan
 	# the en_US.UTF-8 locale that `make run` and `make test` set as LANG

@@ -49,7 +49,8 @@ type Config struct {
 	DisableSTARTTLS            bool // RFC 3207
 
 	// TLSCert and TLSKey are PEM files; both "" = a self-signed certificate
-	// generated on first use and kept in STORE/.letterbox/tls/.
+	// generated on first use and kept in TLSDir (STORE.letterbox/tls/, beside
+	// the Maildir so that sharing the Maildir never shares the key).
 	TLSCert, TLSKey string
 	RequireTLS      bool // MAIL before STARTTLS gets 530 5.7.0
 	// Auth is "off" or "" (AUTH not offered), "any" (every name and password

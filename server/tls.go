@@ -10,11 +10,14 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"letterbox/server/certs"
+	"letterbox/server/store"
 	"letterbox/smtpcore"
 )
 
-// TLSDir is where a self-signed certificate for the store in storeDir is kept.
-func TLSDir(storeDir string) string { return filepath.Join(storeDir, ".letterbox", "tls") }
+// TLSDir is where the self-signed certificate and key for the store in
+// storeDir are kept: in the store's private directory beside the Maildir, never
+// inside it, so whoever copies or shares the Maildir does not get the key.
+func TLSDir(storeDir string) string { return filepath.Join(store.PrivateDir(storeDir), "tls") }
 
 // setupTLS loads the configured certificate, or loads or creates the
 // self-signed one, unless neither STARTTLS nor implicit TLS is wanted.

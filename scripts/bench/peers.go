@@ -32,7 +32,7 @@ var letterboxLimits = []string{
 
 func letterboxServer() peer {
 	return peer{
-		name:    "Letterbox",
+		name: "Letterbox",
 		durable: "yes: one sync shared by concurrent deliveries (fdatasync of each file and its session record, which holds the file's size and CRC-32C, and fsync of tmp/ and records/), " +
 			"then linked into new/ and 250; new/ is fsynced after, and a power loss before that is repaired from tmp/ at the next start",
 		start: func(ctx context.Context, o *options, dir string) (*proc, error) {

@@ -18,7 +18,7 @@ import (
 
 // indexCache is the store's index cache file, relative to the store. The
 // rebuild timing deletes it; store.Open rebuilds it from the Maildir.
-const indexCache = ".letterbox/index"
+const indexCache = "letterbox-meta/index"
 
 // storeResult holds scenario 5's timings, seconds per operation.
 type storeResult struct {

@@ -29,7 +29,7 @@ func checkDurable(m *modelFS, id, msg string) error {
 	if !ok || len(rec) == 0 || rec[len(rec)-1] != '\n' {
 		return fmt.Errorf("record of %s not durable (name %v, %d bytes)", id, ok, len(rec))
 	}
-	for _, rel := range []string{dirNew + "/" + id, dirTmp + "/" + id} {
+	for _, rel := range []string{dirNew + "/" + id, dirTmp + "/" + id + tmpTag(maildirHost())} {
 		if b, ok := m.durableFile(rel); ok && string(b) == msg {
 			return nil
 		}
@@ -261,10 +261,11 @@ func TestOpenRecoversTmp(t *testing.T) {
 }
 
 // crashImageOf builds a store image with data in tmp/ under the id
-// 0000000000ID0000 and the record rec (size and checksum filled in).
+// 0000000000ID0000 (written by this process, as if it had died and this
+// were its pid after the restart) and the record rec (size and checksum filled in).
 func (m *modelFS) crashImageOf(data []byte, rec string, size int, sum string, inCur bool) crashImage {
 	const id = "0000000000ID0000"
-	img := crashImage{dirTmp + "/" + id: data}
+	img := crashImage{dirTmp + "/" + id + tmpTag(maildirHost()): data}
 	if rec != "" {
 		r := strings.Replace(rec, `"ID"`, `"`+id+`"`, 1)
 		if strings.Contains(r, "%s") {

@@ -40,7 +40,7 @@ func (s *Store) Create() (*Delivery, error) {
 	}
 	for range 3 { // a clash needs the same microsecond, sequence and random part
 		id := s.ids.next(time.Now())
-		tmp := filepath.Join(s.dir, dirTmp, id)
+		tmp := filepath.Join(s.dir, dirTmp, id+s.tmpTag)
 		f, err := s.fs.create(tmp)
 		if errors.Is(err, os.ErrExist) {
 			continue
@@ -132,6 +132,8 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 		_ = d.Abort()
 		return Summary{}, err
 	}
+	s.publishing.Store(d.id, struct{}{})
+	defer s.publishing.Delete(d.id)
 	if err := d.publish(); err != nil {
 		_ = s.fs.remove(s.recordPath(d.id))
 		_ = d.Abort()
@@ -144,6 +146,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
+	sum.Findings = lintFile(filepath.Join(s.dir, dirNew, d.id), &rec) // read back from the page cache
 	e := newEntry(sum, dirNew, d.id, true)
 	s.insert(e)
 	s.log.WithFields(logrus.Fields{"id": d.id, "size": d.size, "from": rec.MailFrom,
@@ -241,7 +244,11 @@ func (s *Store) insert(e *entry) {
 	if s.closed {
 		return
 	}
+	kind := Added
+	if s.idx.byID[e.sum.ID] != nil {
+		kind = Changed // a Refresh found the file first (watch.go)
+	}
 	s.idx.add(e)
 	s.markDirty(1)
-	s.events.publish(Event{Kind: Added, ID: e.sum.ID, Summary: e.sum.clone()})
+	s.events.publish(Event{Kind: kind, ID: e.sum.ID, Summary: e.sum.clone()})
 }

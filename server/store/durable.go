@@ -17,7 +17,7 @@ import (
 // recognise and publish, even if the name in new/ was lost. Concurrent
 // Commits share one run of dataSync, which issues at once, each on its own
 // goroutine, an fdatasync of every message and record handed to it and an
-// fsync of tmp/ and of .letterbox/records/. On ext4 and xfs the concurrent
+// fsync of tmp/ and of letterbox-meta/records/. On ext4 and xfs the concurrent
 // fdatasyncs and directory fsyncs share journal commits; only Letterbox's own
 // files are written out, never another program's dirty data (no syncfs, no
 // sync). That run is the one wait on the path to the 250.

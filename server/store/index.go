@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"letterbox/smtpcore/msg/lint"
 )
 
 // Summary is what the inbox shows of a message. The header fields come from
@@ -12,18 +14,19 @@ import (
 // (empty for a message another tool dropped into the Maildir).
 type Summary struct {
 	ID             string
-	Received       time.Time // when the store committed it (file time for foreign files)
-	Date           time.Time // header Date; zero when missing or unreadable
-	From           string    // header From, decoded by smtpcore/msg, "Name <addr>"
-	To             []string  // header To then Cc, decoded, "Name <addr>" each
-	Subject        string    // decoded by smtpcore/msg (RFC 2047, RFC 6532, any charset)
-	MailFrom       string    // envelope sender; "" for the null sender or no record
-	Rcpts          []string  // envelope recipients, Bcc included
-	Size           int64     // bytes on disk
-	HasAttachments bool      // an attachment that is not an inline part of the HTML body
-	Attachments    []string  // names of every part the message view lists as an attachment ("" = no name)
-	Unread         bool      // not yet marked seen (in new/, or in cur/ without S)
-	Snippet        string    // start of the text, one line, at most 120 runes
+	Received       time.Time   // when the store committed it (file time for foreign files)
+	Date           time.Time   // header Date; zero when missing or unreadable
+	From           string      // header From, decoded by smtpcore/msg, "Name <addr>"
+	To             []string    // header To then Cc, decoded, "Name <addr>" each
+	Subject        string      // decoded by smtpcore/msg (RFC 2047, RFC 6532, any charset)
+	MailFrom       string      // envelope sender; "" for the null sender or no record
+	Rcpts          []string    // envelope recipients, Bcc included
+	Size           int64       // bytes on disk
+	HasAttachments bool        // an attachment that is not an inline part of the HTML body
+	Attachments    []string    // names of every part the message view lists as an attachment ("" = no name)
+	Unread         bool        // not yet marked seen (in new/, or in cur/ without S)
+	Snippet        string      // start of the text, one line, at most 120 runes
+	Findings       lint.Counts // conformance findings by severity (smtpcore/msg/lint), counted at ingest
 }
 
 // clone returns a copy whose slices the caller may keep and change.

@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,11 +16,12 @@ import (
 )
 
 const (
-	indexFile  = ".letterbox/index"
+	indexFile  = "letterbox-meta/index"
 	indexMagic = "letterbox-index"
 	// indexVersion 2: summaries read by smtpcore/msg (every charset), with
 	// attachment names; caches of version 1 are rebuilt.
-	indexVersion = 2
+	// indexVersion 3: with the conformance findings' counts.
+	indexVersion = 3
 )
 
 // indexHeader starts the cache file; the entries follow, one gob value each,
@@ -254,14 +256,21 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()
 	hasRecord := false
-	if rec, err := s.readRecord(id); err == nil {
+	rec, err := s.readRecord(id)
+	if err == nil {
 		hasRecord = true
 		sum.MailFrom, sum.Rcpts = rec.MailFrom, rec.Rcpts
 		if !rec.Received.IsZero() {
 			sum.Received = rec.Received
 		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		s.log.WithError(err).Warn("store: unreadable session record")
+	} else {
+		rec = nil
+		if !errors.Is(err, os.ErrNotExist) {
+			s.log.WithError(err).Warn("store: unreadable session record")
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err == nil {
+		sum.Findings = lintCounts(f, rec)
 	}
 	return newEntry(sum, dir, name, hasRecord), nil
 }

@@ -6,6 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/sirupsen/logrus"
 )
@@ -19,14 +22,17 @@ func checksumString(c uint32) string { return fmt.Sprintf("%08x", c) }
 // recoverTmp publishes into new/ every message a power loss left whole in
 // tmp/ without its name in new/: the session record is the journal entry of
 // a commit, synced with the message, and a tmp/ file counts as committed
-// only if its record decodes and names its exact size and CRC-32C. Files in
-// tmp/ whose id is already in new/ or cur/ are the tmp/ names of published
-// messages; they and every file that is not whole are left for cleanTmp.
-// It returns how many messages it published.
-func (s *Store) recoverTmp() int {
+// only if its record decodes and names its exact size and CRC-32C. Only
+// Letterbox's own tmp/ names of this host are looked at, and only those
+// whose writer is gone (c's rule, or the file is older than the last boot,
+// so a pid reused since cannot keep it); a running writer publishes its file
+// itself. Files in tmp/ whose id is already in new/ or cur/ are the tmp/
+// names of published messages; they and every file that is not whole are
+// left for c.clean. It returns how many messages it published.
+func (s *Store) recoverTmp(c tmpCleaner) int {
 	tmpDir := filepath.Join(s.dir, dirTmp)
-	names, err := readNames(tmpDir)
-	if err != nil || len(names) == 0 {
+	ents, err := os.ReadDir(tmpDir)
+	if err != nil || len(ents) == 0 {
 		return 0
 	}
 	published := map[string]bool{}
@@ -40,12 +46,23 @@ func (s *Store) recoverTmp() int {
 			published[idFromName(n)] = true
 		}
 	}
+	boot := bootTime()
 	n := 0
-	for _, id := range names {
-		if published[id] || !validName(id) || !s.wholeInTmp(id) {
+	for _, e := range ents {
+		name := e.Name()
+		pid, host, ok := parseTmpName(name)
+		id := tmpID(name)
+		if !ok || host != c.host || published[id] || !validName(id) {
 			continue
 		}
-		if err := publishFile(filepath.Join(tmpDir, id), filepath.Join(s.dir, dirNew, id)); err != nil {
+		info, err := e.Info()
+		if err != nil || (pid != c.pid && c.alive(pid) && !info.ModTime().Before(boot)) {
+			continue
+		}
+		if !s.wholeInTmp(id, filepath.Join(tmpDir, name)) {
+			continue
+		}
+		if err := publishFile(filepath.Join(tmpDir, name), filepath.Join(s.dir, dirNew, id)); err != nil {
 			s.log.WithError(err).WithField("id", id).Warn("store: cannot publish a committed message from tmp/")
 			continue
 		}
@@ -62,14 +79,31 @@ func (s *Store) recoverTmp() int {
 	return n
 }
 
-// wholeInTmp reports whether tmp/id is a whole committed message: its
-// record names its size and checksum.
-func (s *Store) wholeInTmp(id string) bool {
+// bootTime is when the system started (Linux: btime in /proc/stat); the
+// zero time where that is unknown.
+func bootTime() time.Time {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return time.Time{}
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				return time.Unix(secs, 0)
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// wholeInTmp reports whether the tmp/ file at path is a whole committed
+// message id: its record names its size and checksum.
+func (s *Store) wholeInTmp(id, path string) bool {
 	rec, err := s.readRecord(id)
 	if err != nil || rec.Checksum == "" {
 		return false
 	}
-	f, err := os.Open(filepath.Join(s.dir, dirTmp, id))
+	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}

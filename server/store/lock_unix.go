@@ -21,3 +21,10 @@ func lockStore(path string) (owner bool, unlock func()) {
 	}
 	return true, func() { f.Close() }
 }
+
+// processAlive reports whether a process with this pid runs on this host
+// (kill(2) with signal 0: EPERM means it runs under another user).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}

@@ -11,13 +11,16 @@ import (
 	"time"
 )
 
-// Maildir subdirectories and the letterbox metadata directory.
+// Maildir subdirectories and the letterbox metadata directory. dirMeta does
+// not start with a dot: in the Maildir++ layout (Dovecot's default, Courier,
+// Python's mailbox.Maildir.list_folders) every dot-directory of the root is a
+// folder, and a non-dot directory is nothing at all.
 const (
 	dirTmp     = "tmp"
 	dirNew     = "new"
 	dirCur     = "cur"
-	dirMeta    = ".letterbox"
-	dirRecords = ".letterbox/records"
+	dirMeta    = "letterbox-meta"
+	dirRecords = "letterbox-meta/records"
 )
 
 // infoSep starts the Maildir info of a cur/ name: version 2, then the flags
@@ -135,23 +138,4 @@ func publishFile(tmpPath, newPath string) error {
 		return fmt.Errorf("store: move into new/: %w (link: %v)", rerr, err)
 	}
 	return nil
-}
-
-// cleanTmp removes every file left in tmp/ by a delivery that never finished.
-func cleanTmp(dir string) (int, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("store: read tmp/: %w", err)
-	}
-	n := 0
-	for _, e := range ents {
-		if e.IsDir() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return n, fmt.Errorf("store: clean tmp/: %w", err)
-		}
-		n++
-	}
-	return n, nil
 }

@@ -163,7 +163,7 @@ func TestDelete(t *testing.T) {
 	if ev := <-events; ev.Kind != Cleared {
 		t.Errorf("event = %v, want cleared", ev.Kind)
 	}
-	for _, sub := range []string{"new", "cur", ".letterbox/records"} {
+	for _, sub := range []string{"new", "cur", dirRecords} {
 		if got := dirNames(t, filepath.Join(dir, sub)); len(got) != 0 {
 			t.Errorf("%s/ after DeleteAll = %q, want empty", sub, got)
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 // Record is the session record kept beside each message, as JSON in
-// STORE/.letterbox/records/<id>.json. It holds what the message bytes do not:
+// STORE/letterbox-meta/records/<id>.json. It holds what the message bytes do not:
 // the envelope (RFC 5321 §4.1.1.2–3; Bcc recipients appear only here), who
 // delivered it and how, and the server's side of the conversation.
 type Record struct {

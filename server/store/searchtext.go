@@ -18,7 +18,7 @@ import (
 // decoding messages. They are a cache like the index: a missing one is made
 // again from the message when a search needs it. The directory name carries
 // the format's version; a new format gets a new directory.
-const dirText = ".letterbox/text1"
+const dirText = "letterbox-meta/text1"
 
 // searchFold is the case folding of body and header searches alike.
 func searchFold(s string) string { return strings.ToLower(s) }

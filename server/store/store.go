@@ -35,6 +35,9 @@ type Options struct {
 	// changed (0 means 30 s) and on Close.
 	SaveAfter    int
 	SaveInterval time.Duration
+	// NoWatch turns off following other programs' changes to new/ and cur/
+	// (watch.go); Refresh then catches up on demand.
+	NoWatch bool
 }
 
 // Store is a Maildir with session records and an index cache. All methods are
@@ -44,7 +47,9 @@ type Store struct {
 	opts   Options
 	log    logrus.FieldLogger
 	ids    idGen
-	owner  bool   // holds .letterbox/lock: cleans tmp/ and stray records
+	host   string // this host in Maildir names (maildirHost)
+	tmpTag string // ends this process's tmp/ names (tmpTag)
+	owner  bool   // holds letterbox-meta/lock: cleans tmp/ and stray records
 	unlock func() // releases the lock file
 
 	mu     sync.RWMutex // guards idx, dirty, closed
@@ -59,20 +64,28 @@ type Store struct {
 
 	events hub
 
+	watchDone  chan struct{} // closed when the watcher ends; nil without one
+	publishing sync.Map      // ids being renamed into new/ by Commit
+
 	writers sync.Pool // *bufio.Writer of ended deliveries
 
 	durability // group commit: durable.go, group.go
 }
 
-// Open opens the store in dir, creating tmp/, new/, cur/ and .letterbox/ as
-// needed. The process that holds the store's lock file removes what a crash
-// left in tmp/ and records whose message is gone. The index cache is loaded
+// Open opens the store in dir, creating tmp/, new/, cur/ and letterbox-meta/
+// as needed, after moving an old STORE/.letterbox into that layout (see
+// migrateLegacy). The process that holds the store's lock file removes what
+// a crash left in tmp/ (its own deliveries, and other programs' files only
+// once untouched for 36 hours) and records whose message is gone. The index cache is loaded
 // and checked against the names in new/ and cur/; what disagrees is read again
 // from the Maildir, and a missing or corrupt cache is rebuilt in full.
 func Open(dir string, opts Options) (*Store, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := migrateLegacy(abs, logOrDiscard(opts.Logger).WithField("store", abs)); err != nil {
+		return nil, err
 	}
 	for _, d := range []string{dirTmp, dirNew, dirCur, dirRecords, dirText} {
 		if err := os.MkdirAll(filepath.Join(abs, d), 0o700); err != nil {
@@ -86,26 +99,26 @@ func Open(dir string, opts Options) (*Store, error) {
 		saveReq:   make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		saverDone: make(chan struct{}),
+		host:      maildirHost(),
 	}
-	if s.log == nil {
-		l := logrus.New()
-		l.SetOutput(io.Discard)
-		s.log = l
-	}
-	s.log = s.log.WithField("store", abs)
+	s.tmpTag = tmpTag(s.host)
+	s.log = logOrDiscard(s.log).WithField("store", abs)
 	if s.opts.SaveAfter <= 0 {
 		s.opts.SaveAfter = 500
 	}
 	if s.opts.SaveInterval <= 0 {
 		s.opts.SaveInterval = 30 * time.Second
 	}
-	s.owner, s.unlock = lockStore(filepath.Join(abs, dirMeta, "lock"))
+	s.owner, s.unlock = lockStore(LockPath(abs))
 	if err := s.load(); err != nil {
 		s.unlock()
 		return nil, err
 	}
 	s.initSync(osFS{})
 	go s.saver()
+	if !opts.NoWatch {
+		s.startWatch()
+	}
 	return s, nil
 }
 
@@ -113,13 +126,17 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	start := time.Now()
 	if s.owner {
-		s.recoverTmp() // before cleanTmp: journal.go
-		n, err := cleanTmp(filepath.Join(s.dir, dirTmp))
+		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), alive: processAlive}
+		s.recoverTmp(c) // before c.clean: journal.go
+		own, foreign, err := c.clean(filepath.Join(s.dir, dirTmp))
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			s.log.WithField("files", n).Info("store: removed unfinished deliveries from tmp/")
+		if own > 0 {
+			s.log.WithField("files", own).Info("store: removed unfinished deliveries from tmp/")
+		}
+		if foreign > 0 {
+			s.log.WithField("files", foreign).Info("store: removed files untouched for 36 hours from tmp/")
 		}
 		// Index caches a crashed writer left half written.
 		stale, _ := filepath.Glob(filepath.Join(s.dir, indexFile+".*.tmp"))
@@ -159,6 +176,16 @@ func (s *Store) load() error {
 	return nil
 }
 
+// logOrDiscard returns l, or a logger that discards everything when l is nil.
+func logOrDiscard(l logrus.FieldLogger) logrus.FieldLogger {
+	if l != nil {
+		return l
+	}
+	d := logrus.New()
+	d.SetOutput(io.Discard)
+	return d
+}
+
 // Dir returns the store's directory (absolute).
 func (s *Store) Dir() string { return s.dir }
 
@@ -175,6 +202,9 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.saverDone
+	if s.watchDone != nil {
+		<-s.watchDone
+	}
 	err := s.saveIndex()
 	s.events.closeAll()
 	s.waitSettled()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg/lint"
 )
 
 func openStore(t testing.TB, dir string) *Store {
@@ -108,6 +109,11 @@ func TestCommitReadsBackByteForByte(t *testing.T) {
 		To:      []string{"Bob <bob@example.com>", "carol@example.net", "Dave, Jr. <dave@example.com>"},
 		Subject: "Grüße aus Berlin", MailFrom: rec.MailFrom, Rcpts: rec.Rcpts,
 		Size: int64(len(sampleMsg)), Unread: true, Snippet: "Hello Bob, this is the body.",
+		// Counted at ingest: the sample has no Message-ID, among others.
+		Findings: lint.Count(lint.Check([]byte(sampleMsg), rec.LintEnvelope())),
+	}
+	if want.Findings == (lint.Counts{}) {
+		t.Fatalf("the sample message has no findings; the test needs some")
 	}
 	got, err := s.Get(sum.ID)
 	if err != nil {
@@ -149,7 +155,7 @@ func TestAbortLeavesNothing(t *testing.T) {
 			t.Errorf("Abort() #%d error: %v", i+1, err)
 		}
 	}
-	for _, sub := range []string{"tmp", "new", "cur", ".letterbox/records"} {
+	for _, sub := range []string{"tmp", "new", "cur", dirRecords} {
 		if got := dirNames(t, filepath.Join(dir, sub)); len(got) != 0 {
 			t.Errorf("%s/ after Abort = %q, want empty", sub, got)
 		}

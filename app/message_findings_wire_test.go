@@ -1,0 +1,61 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"letterbox/server/store"
+)
+
+// TestMessageViewFindingsTab checks the wiring of the linter into the
+// message view: a message without Date and with 8-bit text in a part without
+// a charset gets a Findings tab that counts its errors and warnings and
+// lists them by rule; a well-formed one gets an empty tab under its plain
+// title.
+func TestMessageViewFindingsTab(t *testing.T) {
+	bad := "From: Mallory <mallory@example.org>\nTo: bob@b.test\nSubject: no date\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain\n\nCaf\xe9\n"
+	good := "From: Ann <ann@a.test>\nTo: bob@b.test\nSubject: well formed\n" +
+		"Date: Mon, 30 Nov 2026 10:00:00 +0000\nMessage-ID: <good-1@a.test>\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\nHello.\n"
+	clean := inboxRecord("ann@a.test", "bob@b.test")
+	clean.Warnings = nil // the fixture's record warns of a bare LF: a finding of its own
+	f := newInboxFixture(t, func(st *store.Store) {
+		inboxDeliver(t, st, bad, inboxRecord("mallory@example.org", "bob@b.test"))
+		inboxDeliver(t, st, good, clean)
+	})
+	f.waitTotal(t, 2)
+	v := f.in.view
+
+	f.selectSubject(t, "no date")
+	rules := map[string]bool{}
+	for _, fd := range v.findings.findings {
+		rules[fd.Rule] = true
+	}
+	for _, want := range []string{"rfc5322.date-missing", "mime.8bit-in-7bit"} {
+		if !rules[want] {
+			t.Errorf("Findings of the broken message = %v, want %s among them", rules, want)
+		}
+	}
+	if title := v.tabs.Items[messageTabFindings].Text; !strings.HasPrefix(title, "Findings (") {
+		t.Errorf("Findings tab title = %q, want a count", title)
+	}
+	v.tabs.SelectIndex(messageTabFindings)
+	for i, fd := range v.findings.findings {
+		if fd.Where.Line > 0 {
+			v.findings.list.Select(i)
+			if got := v.findings.highlighted(); got != fd.Where.Line-1 {
+				t.Errorf("selecting %s highlights source line %d, want %d", fd.Rule, got+1, fd.Where.Line)
+			}
+			break
+		}
+	}
+
+	f.selectSubject(t, "well formed")
+	if n := len(v.findings.findings); n != 0 {
+		t.Errorf("a well-formed message has %d findings: %v", n, v.findings.findings)
+	}
+	if title := v.tabs.Items[messageTabFindings].Text; title != "Findings" {
+		t.Errorf("Findings tab title = %q for a well-formed message, want \"Findings\"", title)
+	}
+}

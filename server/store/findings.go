@@ -1,0 +1,84 @@
+package store
+
+import (
+	"io"
+	"os"
+	"strings"
+
+	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg"
+	"letterbox/smtpcore/msg/lint"
+)
+
+// LintEnvelope turns the session record into the linter's Envelope: sender and
+// recipients, and the MAIL FROM parameters BODY=8BITMIME and SMTPUTF8 as the
+// transcript shows them (RFC 6152, RFC 6531); bare LF or CR as the record's
+// warnings say the server let it in. A nil record (mail another program
+// put in the Maildir) gives an unknown envelope, which the linter skips.
+func (rec *Record) LintEnvelope() lint.Envelope {
+	if rec == nil {
+		return lint.Envelope{}
+	}
+	env := lint.Envelope{Known: true, MailFrom: rec.MailFrom, Rcpts: rec.Rcpts}
+	sawMail := false
+	for _, e := range rec.Transcript {
+		if e.Dir != smtpcore.DirClient || !strings.HasPrefix(strings.ToUpper(e.Text), "MAIL FROM:") {
+			continue
+		}
+		sawMail = true // the last MAIL of the session is this message's
+		env.Body8BitMIME, env.SMTPUTF8 = false, false
+		for _, p := range strings.Fields(e.Text)[1:] {
+			switch strings.ToUpper(p) {
+			case "BODY=8BITMIME", "BODY=BINARYMIME":
+				env.Body8BitMIME = true
+			case "SMTPUTF8":
+				env.SMTPUTF8 = true
+			}
+		}
+	}
+	for _, w := range rec.Warnings {
+		if strings.Contains(w, "bare LF") || strings.Contains(w, "bare CR") {
+			env.BareLF = true
+		}
+	}
+	if !sawMail { // no transcript: trust the server, which warns about undeclared 8-bit data
+		env.Body8BitMIME = true
+		for _, a := range append([]string{rec.MailFrom}, rec.Rcpts...) {
+			if !msg.IsASCIIAddress(a) {
+				env.SMTPUTF8 = true // the server refuses such an address without SMTPUTF8
+			}
+		}
+		for _, w := range rec.Warnings {
+			if strings.Contains(w, "without BODY=8BITMIME") {
+				env.Body8BitMIME = false
+			}
+		}
+	}
+	return env
+}
+
+// lintCounts checks the stored message r against RFC 5322, MIME, RFC 2047
+// and its envelope (smtpcore/msg/lint), once at ingest and again when the
+// index is rebuilt, and returns how many findings of each severity it has.
+// The index keeps the counts (the Inbox row's badge, `inbox list`); the
+// findings themselves are computed again on demand (the message view's
+// Findings tab, `inbox lint`): the check is deterministic and fast (about
+// 70 MB/s), so keeping them twice would only be a second truth to update.
+// A message that cannot be read has no counts.
+func lintCounts(r io.Reader, rec *Record) lint.Counts {
+	findings, err := lint.CheckReader(r, 0, rec.LintEnvelope())
+	if err != nil {
+		return lint.Counts{}
+	}
+	return lint.Count(findings)
+}
+
+// lintFile is lintCounts of the file at path.
+func lintFile(path string, rec *Record) lint.Counts {
+	f, err := os.Open(path)
+	if err != nil {
+		return lint.Counts{}
+	}
+	defer f.Close()
+	return lintCounts(f, rec)
+}

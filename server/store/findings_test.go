@@ -1,0 +1,66 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"letterbox/smtpcore/msg/lint"
+)
+
+// TestFindingsCountedAtIngestAndRebuild checks that the linter runs once at
+// ingest (the counts are in the Summary that Commit returns and in the
+// index), that a rebuilt index counts the same, and that a message another
+// program put in the Maildir, which has no record, is checked without an
+// envelope.
+func TestFindingsCountedAtIngestAndRebuild(t *testing.T) {
+	dir := t.TempDir()
+	broken := "From: Mallory <mallory@example.org>\r\nTo: bob@example.net\r\nSubject: no date\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nCaf\xe9\r\n"
+	rec := Record{MailFrom: "mallory@example.org", Rcpts: []string{"bob@example.net"}}
+	want := lint.Count(lint.Check([]byte(broken), rec.LintEnvelope()))
+	if want.Error == 0 {
+		t.Fatalf("the broken message has no error-level finding; the test needs one")
+	}
+
+	s := openStore(t, dir)
+	sum := deliver(t, s, broken, rec)
+	if sum.Findings != want {
+		t.Errorf("Commit's Summary.Findings = %+v, want %+v", sum.Findings, want)
+	}
+	if got, _ := s.Get(sum.ID); got.Findings != want {
+		t.Errorf("Get(%s).Findings = %+v, want %+v", sum.ID, got.Findings, want)
+	}
+	foreign := "Date: Mon, 30 Nov 2026 10:00:00 +0000\r\nFrom: a@example.org\r\nTo: b@example.net\r\n" +
+		"Subject: dropped in\r\nMessage-ID: <x@example.org>\r\n\r\nHello.\r\n"
+	if err := os.WriteFile(filepath.Join(dir, "cur", "1700000000.foreign.host:2,S"), []byte(foreign), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, indexFile)); err != nil {
+		t.Fatalf("remove the index cache: %v", err)
+	}
+
+	s = openStore(t, dir)
+	if got, err := s.Get(sum.ID); err != nil || got.Findings != want {
+		t.Errorf("after a rebuild Get(%s).Findings = %+v (err %v), want %+v", sum.ID, got.Findings, err, want)
+	}
+	items, _, err := s.List(Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range items {
+		if it.Subject == "dropped in" {
+			found = true
+			if it.Findings != (lint.Counts{}) {
+				t.Errorf("a well-formed message with no record has findings %+v, want none", it.Findings)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the message another program put in cur/ is not listed")
+	}
+}
