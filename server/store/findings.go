@@ -65,13 +65,22 @@ func (rec *Record) LintEnvelope() lint.Envelope {
 // Findings tab, `inbox lint`): the check is deterministic and fast (about
 // 70 MB/s), so keeping them twice would only be a second truth to update.
 // A message that cannot be read has no counts.
+//
+// At ingest only the first lintIngestMax bytes are checked, so that a huge
+// message does not cost its size again in memory on the way to the 250 (the
+// linter holds what it checks); such a message gets the linter's
+// lint.truncated finding, and the Findings tab and `inbox lint`, which
+// check up to lint.DefaultMaxBytes, give the whole story.
 func lintCounts(r io.Reader, rec *Record) lint.Counts {
-	findings, err := lint.CheckReader(r, 0, rec.LintEnvelope())
+	findings, err := lint.CheckReader(r, lintIngestMax, rec.LintEnvelope())
 	if err != nil {
 		return lint.Counts{}
 	}
 	return lint.Count(findings)
 }
+
+// lintIngestMax bounds what the linter reads of one message at ingest.
+const lintIngestMax = 8 << 20
 
 // lintFile is lintCounts of the file at path.
 func lintFile(path string, rec *Record) lint.Counts {
