@@ -100,6 +100,8 @@ type mainWindow struct {
 	store    *store.Store // nil when the store could not be opened
 	storeErr error
 	inbox    *Inbox
+	// remoteDial connects to a remote inbox (nil = imapstore.Dial; tests swap it)
+	remoteDial remoteDialer
 
 	sw         *ServerSwitch
 	compose    *Compose
@@ -421,6 +423,8 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 				m.inbox.ToggleRead()
 			}
 		}),
+		fyne.NewMenuItemSeparator(),
+		item("Open remote inbox…", "", 0, m.openRemote),
 		fyne.NewMenuItemSeparator(),
 		item("Local server on/off", fyne.KeyL, ctrl, func() { m.sw.SetOn(!m.sw.Running()) }),
 	)
