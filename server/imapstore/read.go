@@ -71,7 +71,7 @@ func (s *Store) matching(q store.Query) ([]imap.UID, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := c.UIDSearch(crit, nil).Wait()
+	data, err := c.UIDSearch(crit, searchOptions(c)).Wait()
 	if err != nil {
 		return nil, fmt.Errorf("imap: search: %w", err)
 	}
