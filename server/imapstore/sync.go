@@ -153,10 +153,27 @@ func (s *Store) syncLoop() {
 		}
 		s.io.Lock()
 		err := s.syncLocked()
+		if err != nil && s.connLost() {
+			err = s.syncLocked() // on a new connection (client redials)
+		}
 		s.io.Unlock()
 		if err != nil {
 			s.log.WithError(err).Warn("imap: sync after a change failed")
 		}
+	}
+}
+
+// connLost reports whether the command connection has closed. Call with
+// s.io held.
+func (s *Store) connLost() bool {
+	if s.c == nil {
+		return true
+	}
+	select {
+	case <-s.c.Closed():
+		return true
+	default:
+		return false
 	}
 }
 

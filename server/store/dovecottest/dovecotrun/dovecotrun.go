@@ -187,17 +187,22 @@ func Start(t testing.TB, storeDir string) *Dovecot {
 	d := &Dovecot{Addr: addr, User: "team", Password: res.Password, Fingerprint: res.Fingerprint, log: &syncBuffer{}}
 	cmd := exec.Command(bin, "-F", "-c", res.Conf)
 	cmd.Stdout, cmd.Stderr = d.log, d.log
+	// Its own process group, so that the stop reaches every Dovecot process:
+	// a login process left over from a cut connection would otherwise hold
+	// the output pipe open and Wait with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start dovecot: %v", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-exited:
 		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			<-exited
 		}
 		if t.Failed() {
