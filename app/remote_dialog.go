@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,7 +144,7 @@ func (m *mainWindow) remoteFailed(a RemoteAccount, password string, remember boo
 		return
 	}
 	fp := smtpcore.LeafFingerprint(leaf)
-	text := widget.NewLabel(smtpcore.ExplainCertError(err) + "\n\nIf this is your team's server with a self-signed " +
+	text := widget.NewLabel("The server's certificate was refused: " + smtpcore.ExplainCertError(err) + ".\n\nIf this is your team's server with a self-signed " +
 		"certificate, you can trust this certificate for " + a.Label() + ". Letterbox then accepts exactly this " +
 		"certificate, and still refuses any other one that fails the usual checks.")
 	text.Wrapping = fyne.TextWrapWord
@@ -170,9 +171,11 @@ func (m *mainWindow) showRemote(a RemoteAccount, st *imapstore.Store) {
 	in.OnReply = m.loadDraft
 	in.OnForward = m.loadDraft
 	w.SetContent(remoteView(a, in, w.Close))
+	m.remotes = append(m.remotes, in)
 	w.SetOnClosed(func() {
+		m.remotes = slices.DeleteFunc(m.remotes, func(x *Inbox) bool { return x == in })
 		in.Close()
-		go st.Close()
+		go st.Close() // logs out: network I/O
 	})
 	w.Resize(fyne.NewSize(1100, 700))
 	w.Show()

@@ -100,8 +100,10 @@ type mainWindow struct {
 	store    *store.Store // nil when the store could not be opened
 	storeErr error
 	inbox    *Inbox
-	// remoteDial connects to a remote inbox (nil = imapstore.Dial; tests swap it)
+	// remoteDial connects to a remote inbox (nil = imapstore.Dial; tests swap
+	// it); remotes are the remote inboxes open, in their own windows.
 	remoteDial remoteDialer
+	remotes    []*Inbox
 
 	sw         *ServerSwitch
 	compose    *Compose
