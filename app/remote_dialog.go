@@ -22,14 +22,16 @@ var remoteSecurityLabels = []string{"TLS (port 993)", "STARTTLS (port 143)"}
 
 // remoteForm is the Open remote inbox dialog's fields.
 type remoteForm struct {
-	host, port, user, password *widget.Entry
+	host, port, user, password *keyEntry
 	security                   *widget.Select
 	remember                   *widget.Check
 }
 
-func newRemoteForm(last RemoteAccount, haveLast bool) *remoteForm {
-	f := &remoteForm{host: widget.NewEntry(), port: widget.NewEntry(), user: widget.NewEntry(),
-		password: widget.NewPasswordEntry(), remember: widget.NewCheck("Keep the password in the keyring", nil)}
+// newRemoteForm makes the fields, filled from the last account opened; Enter
+// in a field connects and Escape cancels (through k).
+func newRemoteForm(k *dialogKeys, last RemoteAccount, haveLast bool) *remoteForm {
+	f := &remoteForm{host: newKeyEntry(k), port: newKeyEntry(k), user: newKeyEntry(k),
+		password: newKeyPasswordEntry(k), remember: widget.NewCheck("Keep the password in the keyring", nil)}
 	f.host.SetPlaceHolder("imap.example.org")
 	f.user.SetPlaceHolder("user name")
 	f.port.SetText("993")
@@ -85,7 +87,8 @@ func (f *remoteForm) account(saved remoteAccounts) (RemoteAccount, error) {
 func (m *mainWindow) openRemote() {
 	saved := remoteAccounts{prefs: m.app.Preferences()}
 	list := saved.List()
-	f := newRemoteForm(firstOr(list), len(list) > 0)
+	keys := &dialogKeys{}
+	f := newRemoteForm(keys, firstOr(list), len(list) > 0)
 	dlg := dialog.NewForm("Open remote inbox", "Connect", "Cancel", f.items(), func(ok bool) {
 		if !ok {
 			return
@@ -97,8 +100,9 @@ func (m *mainWindow) openRemote() {
 		}
 		m.connectRemote(a, f.password.Text, f.remember.Checked)
 	}, m.window)
-	dlg.Resize(fyne.NewSize(460, 0))
+	keys.submit, keys.cancel = dlg.Submit, dlg.Hide
 	dlg.Show()
+	dlg.Resize(fyne.NewSize(460, 0)) // after Show: some dialogs crash when resized before it
 	m.window.Canvas().Focus(f.host)
 }
 
