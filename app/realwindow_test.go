@@ -570,7 +570,7 @@ func TestRealMenuByKeyboard(t *testing.T) {
 			r.menuPath(mi, ii)
 			ii++
 			switch it.Label {
-			case "Attach file…", "Settings…":
+			case "Attach file…", "Settings…", "Open remote inbox…":
 				r.waitFor(label+" opens a dialog", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
 			case "Quit":
 				r.waitFor(label+" quits", func() bool { return r.quits == before+1 })

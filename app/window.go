@@ -100,6 +100,10 @@ type mainWindow struct {
 	store    *store.Store // nil when the store could not be opened
 	storeErr error
 	inbox    *Inbox
+	// remoteDial connects to a remote inbox (nil = imapstore.Dial; tests swap
+	// it); remotes are the remote inboxes open, in their own windows.
+	remoteDial remoteDialer
+	remotes    []*Inbox
 
 	sw         *ServerSwitch
 	compose    *Compose
@@ -421,6 +425,8 @@ func (m *mainWindow) menu() *fyne.MainMenu {
 				m.inbox.ToggleRead()
 			}
 		}),
+		fyne.NewMenuItemSeparator(),
+		item("Open remote inbox…", "", 0, m.openRemote),
 		fyne.NewMenuItemSeparator(),
 		item("Local server on/off", fyne.KeyL, ctrl, func() { m.sw.SetOn(!m.sw.Running()) }),
 	)

@@ -24,6 +24,9 @@ type microLine struct {
 var microRuns = [][]string{
 	{"go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./smtpcore/"},
 	{"go", "test", "-run", "^$", "-bench", "Commit", "-benchtime", "300x", "-benchmem", "-count", "1", "./server/store/"},
+	// issue 11: the first page of a 10,000-message remote inbox over loopback
+	// (private Dovecot; no line when dovecot is not installed)
+	{"go", "test", "-run", "^$", "-bench", "RemoteFirstPage", "-benchtime", "5x", "-count", "1", "./server/imapstore/"},
 }
 
 var benchLine = regexp.MustCompile(`^(Benchmark\S+)\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) MB/s)?(?:\s+(\d+) B/op\s+(\d+) allocs/op)?`)
