@@ -237,7 +237,7 @@ func TestAppendInFlightSurvivesLetterboxRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := app.Wait(); err != nil {
-		t.Fatalf("APPEND after the restart: %v\n%s", err, dv.log)
+		t.Fatalf("APPEND after the restart: %v\n%s", err, dv.Log())
 	}
 	if err := st.Refresh(); err != nil {
 		t.Fatal(err)
