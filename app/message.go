@@ -147,14 +147,16 @@ func (v *MessageView) buildTabs() {
 		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.CanvasObject())),
 		container.NewTabItem("HTML source", v.buildHTMLSourceTab()),
 		container.NewTabItem("Headers", v.buildHeadersTab()),
-		container.NewTabItem("Raw source", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),
-		container.NewTabItem("MIME parts", v.parts.obj),
+		container.NewTabItem("Raw", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),
+		container.NewTabItem("MIME", v.parts.obj),
 		container.NewTabItem("Findings", v.findings.object()),
-		container.NewTabItem("SMTP session", container.NewBorder(v.sessionInfo, nil, nil, nil, container.NewVScroll(v.session))),
+		// One scroll for the delivery's facts and its transcript: the tab
+		// asks for little height, so the message view fits 800×600.
+		container.NewTabItem("Session", container.NewVScroll(container.NewBorder(v.sessionInfo, nil, nil, nil, v.session))),
 	)
 }
 
-// FocusFind puts the keyboard focus in the Raw source tab's search field
+// FocusFind puts the keyboard focus in the Raw tab's search field
 // when that tab is shown (or the HTML source's, when it is long enough to
 // have one) and reports whether it did; the window's Ctrl+F asks here first.
 func (v *MessageView) FocusFind() bool {

@@ -88,7 +88,7 @@ func (a *messageAttachments) set(d *messageData) {
 	var images []msg.Part
 	for i, p := range atts {
 		if i == messageMaxCards {
-			more := widget.NewLabel(fmt.Sprintf("and %d more (see MIME parts)", len(atts)-i))
+			more := widget.NewLabel(fmt.Sprintf("and %d more (see the MIME tab)", len(atts)-i))
 			more.Truncation = fyne.TextTruncateEllipsis
 			a.grid.Add(more)
 			break

@@ -241,8 +241,10 @@ func (messagePartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	detail.Resize(fyne.NewSize(size.Width, size.Height-th-pad))
 }
 
+// MinSize is small on purpose: the tree and the detail scroll, and the
+// message view must fit an 800×600 window with all its tabs.
 func (messagePartsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(200, 200)
+	return fyne.NewSize(200, 120)
 }
 
 // messagePartContentMin is the least height a part's content gets: on a

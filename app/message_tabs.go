@@ -69,7 +69,7 @@ func (v *MessageView) fillHeaders(d *messageData) {
 	h := d.view.Header
 	note := ""
 	if len(h) > messageMaxHeaderRows {
-		note = fmt.Sprintf("The first %d of %d header fields; the Raw source tab has them all.", messageMaxHeaderRows, len(h))
+		note = fmt.Sprintf("The first %d of %d header fields; the Raw tab has them all.", messageMaxHeaderRows, len(h))
 		h = h[:messageMaxHeaderRows]
 	}
 	messageSetNote(v.headersNote, note)

@@ -405,7 +405,7 @@ func TestMessageManyAttachments(t *testing.T) {
 	f.waitTotal(t, 1)
 	d := f.selectSubject(t, "many")
 	labels := inboxLabels(f.in.view.attach.obj)
-	if !slices.Contains(labels, "and 5 more (see MIME parts)") {
+	if !slices.Contains(labels, "and 5 more (see the MIME tab)") {
 		t.Errorf("attachment row labels = %q, want a note for the 5 without a card", labels)
 	}
 	if inboxFindButton(f.in.view.attach.obj, "Save all…") == nil {

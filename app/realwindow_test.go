@@ -1015,7 +1015,7 @@ func TestRealClickEverything(t *testing.T) {
 		}
 		r.clickEverything("Settings, "+name, settings)
 	}
-	for i, tab := range []string{"Text", "HTML", "HTML source", "Headers", "Raw source", "MIME parts", "Findings", "SMTP session"} {
+	for i, tab := range []string{"Text", "HTML", "HTML source", "Headers", "Raw", "MIME", "Findings", "Session"} {
 		for _, m := range []struct{ file, subject string }{
 			{"04-attachments.eml", "Two attachments"}, {"02-html.eml", "HTML only"},
 		} {

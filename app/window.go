@@ -371,7 +371,7 @@ func (m *mainWindow) find() {
 		return
 	}
 	if m.tabs.Selected() == m.inboxTab && m.inbox.view.FocusFind() {
-		return // the Raw source tab is shown: find within the message
+		return // the Raw tab is shown: find within the message
 	}
 	m.tabs.Select(m.inboxTab)
 	m.inbox.FocusSearch()
