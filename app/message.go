@@ -115,6 +115,11 @@ func (v *MessageView) setActions(on bool) {
 	}
 }
 
+// messageTabMinHeight is the least height a tab with its own scrolling
+// lists asks for: with the summary and the attachments above the tabs, the
+// message view must fit an 800×600 window (TestRealLayout).
+const messageTabMinHeight = 72
+
 // The message's tabs, in order.
 const (
 	messageTabText = iota
@@ -147,9 +152,9 @@ func (v *MessageView) buildTabs() {
 		container.NewTabItem("HTML", container.NewBorder(htmlTop, nil, nil, nil, v.html.CanvasObject())),
 		container.NewTabItem("HTML source", v.buildHTMLSourceTab()),
 		container.NewTabItem("Headers", v.buildHeadersTab()),
-		container.NewTabItem("Raw", container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj)),
+		container.NewTabItem("Raw", withMinSize(fyne.NewSize(0, messageTabMinHeight), container.NewBorder(v.rawNote, nil, nil, nil, v.raw.obj))),
 		container.NewTabItem("MIME", v.parts.obj),
-		container.NewTabItem("Findings", v.findings.object()),
+		container.NewTabItem("Findings", withMinSize(fyne.NewSize(0, messageTabMinHeight), v.findings.object())),
 		// One scroll for the delivery's facts and its transcript: the tab
 		// asks for little height, so the message view fits 800×600.
 		container.NewTabItem("Session", container.NewVScroll(container.NewBorder(v.sessionInfo, nil, nil, nil, v.session))),

@@ -244,7 +244,7 @@ func (messagePartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // MinSize is small on purpose: the tree and the detail scroll, and the
 // message view must fit an 800×600 window with all its tabs.
 func (messagePartsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(200, 120)
+	return fyne.NewSize(200, messageTabMinHeight)
 }
 
 // messagePartContentMin is the least height a part's content gets: on a
