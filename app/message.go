@@ -89,7 +89,7 @@ func (v *MessageView) Build() fyne.CanvasObject {
 	v.attach = newMessageAttachments(v)
 	v.buildTabs()
 	top := container.NewVBox(v.summary, v.problem, v.attach.obj)
-	v.content = newBorder(top, nil, nil, nil, newKeyTabs(v.tabs))
+	v.content = container.New(messageTopLayout{top: top}, container.NewVScroll(top), newKeyTabs(v.tabs))
 	v.content.Hide()
 	return newBorder(v.toolbar, nil, nil, nil, container.NewStack(container.NewCenter(v.empty), v.content))
 }

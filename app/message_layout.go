@@ -57,3 +57,42 @@ func (l messageFormLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	keyW, valW, h := l.sizes(objects, 0)
 	return fyne.NewSize(keyW+theme.Padding()+valW, h)
 }
+
+const (
+	// messageTabsWant is the height the tabs keep before the summary block
+	// above them starts to scroll.
+	messageTabsWant = 260
+	// messageTopMin is the least height of the summary block.
+	messageTopMin = 96
+)
+
+// messageTopLayout stacks the summary block (objects[0]: a vertical scroll
+// around top) over the tabs (objects[1]). The summary, the damage note and
+// the attachments get their full height when the tabs keep at least
+// messageTabsWant; on a short window (800×600 with two rows of attachment
+// cards) the block scrolls instead, down to messageTopMin, so the message
+// itself stays readable.
+type messageTopLayout struct {
+	top fyne.CanvasObject // the scrolled content, for its natural height
+}
+
+func (l messageTopLayout) topHeight(height float32) float32 {
+	natural := l.top.MinSize().Height
+	return min(natural, max(height-theme.Padding()-messageTabsWant, messageTopMin))
+}
+
+// Layout implements fyne.Layout.
+func (l messageTopLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	topH := l.topHeight(size.Height)
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(fyne.NewSize(size.Width, topH))
+	y := topH + theme.Padding()
+	objects[1].Move(fyne.NewPos(0, y))
+	objects[1].Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+// MinSize implements fyne.Layout.
+func (l messageTopLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	top, tabs := l.top.MinSize(), objects[1].MinSize()
+	return fyne.NewSize(max(top.Width, tabs.Width), min(top.Height, messageTopMin)+theme.Padding()+tabs.Height)
+}
