@@ -73,8 +73,11 @@ func (b *inboxBadge) tooltipText() string {
 	return fmt.Sprintf("%d error(s), %d warning(s), %d info; see the Findings tab", b.counts.Error, b.counts.Warning, b.counts.Info)
 }
 
+// CreateRenderer draws the pill at its own height, centred in whatever
+// height the row gives it (an HBox stretches it to the row's).
 func (b *inboxBadge) CreateRenderer() fyne.WidgetRenderer {
 	pad := theme.InnerPadding() / 2
-	return widget.NewSimpleRenderer(container.NewStack(b.bg,
-		container.New(layout.NewCustomPaddedLayout(0, 0, pad, pad), container.NewCenter(b.text))))
+	pill := container.NewStack(b.bg,
+		container.New(layout.NewCustomPaddedLayout(0, 0, pad, pad), container.NewCenter(b.text)))
+	return widget.NewSimpleRenderer(container.NewCenter(pill))
 }

@@ -55,7 +55,7 @@ func newInboxRow() *inboxRow {
 	r.size.SizeName = theme.SizeNameCaptionText
 	dotBox := container.New(inboxDotLayout{}, r.dot)
 	line1 := container.NewBorder(nil, nil, dotBox, r.date, r.from)
-	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(r.badge), r.clip, r.size), r.subject)
+	line2 := container.NewBorder(nil, nil, nil, container.NewHBox(r.badge, r.clip, r.size), r.subject)
 	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), line1, line2)
 	r.content = container.NewStack(r.bg, lines)
 	r.ExtendBaseWidget(r)
