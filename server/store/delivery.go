@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"letterbox/smtpcore/msg/lint"
 	"os"
 	"path/filepath"
 	"time"
@@ -146,7 +147,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
-	sum.Findings = lintFile(filepath.Join(s.dir, dirNew, d.id), &rec) // read back from the page cache
+	sum.Findings = lint.Count(rec.Findings)
 	e := newEntry(sum, dirNew, d.id, true)
 	s.insert(e)
 	s.log.WithFields(logrus.Fields{"id": d.id, "size": d.size, "from": rec.MailFrom,
@@ -191,6 +192,11 @@ func (d *Delivery) finishFile(rec *Record) error {
 	s := d.s
 	err := d.w.Flush()
 	d.dropWriter()
+	if err == nil {
+		// Checked once, here, and kept with the record: a rebuild of the
+		// index reads the findings instead of checking every message again.
+		rec.Findings, rec.Linted = lintPath(d.f.Name(), rec)
+	}
 	var rf file
 	if err == nil {
 		rf, err = s.writeRecord(rec)

@@ -60,11 +60,11 @@ func (rec *Record) LintEnvelope() lint.Envelope {
 // lintCounts checks the stored message r against RFC 5322, MIME, RFC 2047
 // and its envelope (smtpcore/msg/lint), once at ingest and again when the
 // index is rebuilt, and returns how many findings of each severity it has.
-// The index keeps the counts (the Inbox row's badge, `inbox list`); the
-// findings themselves are computed again on demand (the message view's
-// Findings tab, `inbox lint`): the check is deterministic and fast (about
-// 70 MB/s), so keeping them twice would only be a second truth to update.
-// A message that cannot be read has no counts.
+// The findings are kept with the message's record (lintPath, at commit) and
+// their counts in the index (the Inbox row's badge, `inbox list`), so a
+// rebuild reads them; lintCounts checks again only messages without them
+// (older records, mail another program delivered). A message that cannot be
+// read has no counts.
 //
 // At ingest only the first lintIngestMax bytes are checked, so that a huge
 // message does not cost its size again in memory on the way to the 250 (the
@@ -82,12 +82,17 @@ func lintCounts(r io.Reader, rec *Record) lint.Counts {
 // lintIngestMax bounds what the linter reads of one message at ingest.
 const lintIngestMax = 8 << 20
 
-// lintFile is lintCounts of the file at path.
-func lintFile(path string, rec *Record) lint.Counts {
+// lintPath checks the file at path as lintCounts does and returns the
+// findings, and whether the check ran (false when the file cannot be read).
+func lintPath(path string, rec *Record) ([]lint.Finding, bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return lint.Counts{}
+		return nil, false
 	}
 	defer f.Close()
-	return lintCounts(f, rec)
+	findings, err := lint.CheckReader(f, lintIngestMax, rec.LintEnvelope())
+	if err != nil {
+		return nil, false
+	}
+	return findings, true
 }

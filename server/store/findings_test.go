@@ -31,6 +31,9 @@ func TestFindingsCountedAtIngestAndRebuild(t *testing.T) {
 	if got, _ := s.Get(sum.ID); got.Findings != want {
 		t.Errorf("Get(%s).Findings = %+v, want %+v", sum.ID, got.Findings, want)
 	}
+	if r, err := s.Record(sum.ID); err != nil || !r.Linted || lint.Count(r.Findings) != want {
+		t.Errorf("the record keeps findings %v (linted %v, err %v), want %+v", r.Findings, r.Linted, err, want)
+	}
 	foreign := "Date: Mon, 30 Nov 2026 10:00:00 +0000\r\nFrom: a@example.org\r\nTo: b@example.net\r\n" +
 		"Subject: dropped in\r\nMessage-ID: <x@example.org>\r\n\r\nHello.\r\n"
 	if err := os.WriteFile(filepath.Join(dir, "cur", "1700000000.foreign.host:2,S"), []byte(foreign), 0o600); err != nil {

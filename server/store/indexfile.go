@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"letterbox/smtpcore/msg"
+	"letterbox/smtpcore/msg/lint"
 )
 
 const (
@@ -269,7 +270,9 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 			s.log.WithError(err).Warn("store: unreadable session record")
 		}
 	}
-	if _, err := f.Seek(0, io.SeekStart); err == nil {
+	if rec != nil && rec.Linted {
+		sum.Findings = lint.Count(rec.Findings) // checked at commit
+	} else if _, err := f.Seek(0, io.SeekStart); err == nil {
 		sum.Findings = lintCounts(f, rec)
 	}
 	return newEntry(sum, dir, name, hasRecord), nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"letterbox/smtpcore/msg/lint"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,6 +35,12 @@ type Record struct {
 	// lets Open tell a whole message that a power loss left in tmp/ from a
 	// torn one (journal.go).
 	Checksum string `json:"crc32c,omitempty"`
+	// Findings are the conformance findings of the message (smtpcore/msg/
+	// lint), checked once when it was committed; Linted says they were
+	// (records of older versions and mail another program delivered have
+	// none, and are checked when the index is rebuilt).
+	Findings []lint.Finding `json:"findings,omitempty"`
+	Linted   bool           `json:"linted,omitempty"`
 }
 
 // TLSInfo describes the TLS layer of a session.
