@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -145,6 +146,16 @@ func (v *htmlView) render() {
 		rt.Wrapping = fyne.TextWrapWord
 		rt.Resize(fyne.NewSize(v.scroll.Size().Width, 1))
 		v.page.Add(rt)
+		// Container.Add lays the page out but repaints nothing: a view on
+		// screen before its body arrived (an HTML part in the MIME tab)
+		// stayed blank in the real window until the next resize. Each
+		// chunk is painted as it comes; the scroll, which still holds the
+		// page at its old height, is refreshed once, after the last one
+		// (refreshing it per chunk re-lays every chunk: quadratic).
+		canvas.Refresh(rt)
+		if len(rest) == n {
+			v.scroll.Refresh()
+		}
 		if len(rest) > n {
 			v.ui(func() { next(rest[n:]) })
 		}

@@ -341,3 +341,23 @@ func base64Lines(b []byte) string {
 	}
 	return strings.Join(append(lines, s), "\n")
 }
+
+// TestHTMLViewScrollFollowsChunks checks that a document drawn in several
+// chunks can be scrolled to its end: the scroll learns the page's height
+// after the last chunk. Container.Add lays the page out at its old size, so
+// before the scroll was refreshed the page stayed as tall as the view and
+// everything below the first screen was out of reach.
+func TestHTMLViewScrollFollowsChunks(t *testing.T) {
+	v, _ := newTestHTMLView(t)
+	var b strings.Builder
+	for i := range 3 * htmlChunk {
+		fmt.Fprintf(&b, "<p>Paragraph %d of a long letter.</p>", i)
+	}
+	v.SetHTML(b.String(), nil)
+	if n := len(v.page.Objects); n < 3 {
+		t.Fatalf("the document is drawn in %d chunks, want at least 3", n)
+	}
+	if got, want := v.page.Size().Height, v.page.MinSize().Height; got < want {
+		t.Errorf("the scrolled page is %.0f high, want its whole height %.0f", got, want)
+	}
+}
