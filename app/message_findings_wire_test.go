@@ -59,3 +59,27 @@ func TestMessageViewFindingsTab(t *testing.T) {
 		t.Errorf("Findings tab title = %q for a well-formed message, want \"Findings\"", title)
 	}
 }
+
+// TestMessageViewQuotedLocalPart checks that a recipient with a quoted
+// local part is shown quoted, as it went on the wire, and is not marked
+// "Bcc/envelope only" when To names it: the view once showed x y@example.test
+// and, comparing that with the envelope's "x y"@example.test, called the
+// recipient a Bcc.
+func TestMessageViewQuotedLocalPart(t *testing.T) {
+	raw := "From: Ann <ann@a.test>\nTo: \"x y\"@example.test, bob@b.test\nSubject: quoted\n" +
+		"Date: Mon, 30 Nov 2026 10:00:00 +0000\nMessage-ID: <q@a.test>\n\nHello.\n"
+	f := newInboxFixture(t, func(st *store.Store) {
+		inboxDeliver(t, st, raw, inboxRecord("ann@a.test", `"x y"@example.test`, "bob@b.test", "hidden@c.test"))
+	})
+	f.waitTotal(t, 1)
+	f.selectSubject(t, "quoted")
+	summary := strings.Join(inboxLabels(f.in.view.summary), "\n")
+	for _, want := range []string{`"x y"@example.test, bob@b.test`, "hidden@c.test (Bcc/envelope only)"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	if strings.Contains(summary, `"x y"@example.test (Bcc`) {
+		t.Errorf("summary marks the quoted To recipient as Bcc:\n%s", summary)
+	}
+}

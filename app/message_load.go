@@ -119,15 +119,24 @@ func (c *messageCounter) Read(p []byte) (int, error) {
 }
 
 // messageAddrRe finds addr-specs in a display list; it is the fallback for
-// lists that do not parse (decoded display names with commas, say).
+// mailboxes that do not parse (decoded display names with commas, say).
 var messageAddrRe = regexp.MustCompile(`[^\s<>,;:"()\[\]]+@[^\s<>,;:"()\[\]]+`)
 
-// messageAddrs returns the lower-case addresses named in lists of addresses.
-func messageAddrs(lists ...string) map[string]bool {
+// messageAddrs returns the lower-case addr-specs of mailboxes shown one by
+// one ("Name <addr>", msg.View's ToList and CcList), in their wire form, so
+// that they compare with envelope addresses: a quoted local part such as
+// "x y"@example.test is found too, which the fallback pattern cannot do.
+func messageAddrs(lists ...[]string) map[string]bool {
 	out := map[string]bool{}
 	for _, l := range lists {
-		for _, a := range messageAddrRe.FindAllString(l, -1) {
-			out[strings.ToLower(a)] = true
+		for _, m := range l {
+			if a, err := msg.ParseAddress(m); err == nil {
+				out[strings.ToLower(msg.AddrSpec(a))] = true
+				continue
+			}
+			for _, a := range messageAddrRe.FindAllString(m, -1) {
+				out[strings.ToLower(a)] = true
+			}
 		}
 	}
 	return out
@@ -139,7 +148,7 @@ func (d *messageData) envelopeRcpts() []string {
 	if d.rec == nil {
 		return nil
 	}
-	shown := messageAddrs(d.view.To, d.view.Cc)
+	shown := messageAddrs(d.view.ToList, d.view.CcList)
 	out := make([]string, len(d.rec.Rcpts))
 	for i, r := range d.rec.Rcpts {
 		out[i] = r

@@ -28,7 +28,7 @@ func addressList(v, hint string) []string {
 	out := make([]string, 0, len(list))
 	for _, a := range list {
 		name := strings.TrimSpace(oneLine(decodeWords(a.Name)))
-		addr := oneLine(a.Address)
+		addr := oneLine(AddrSpec(a)) // "x y"@example.test keeps its quotes, as on the wire
 		if name == "" {
 			out = append(out, addr)
 		} else {

@@ -118,6 +118,9 @@ func TestAddressList(t *testing.T) {
 		{"\xf0\xd2\xc9\xd7\xc5\xd4 <p@x.ru>", "koi8-r", []string{"Привет <p@x.ru>"}},
 		{"Jürgen <jürgen@bücher.example>", "", []string{"Jürgen <jürgen@bücher.example>"}},
 		{"team: a@x.test, b@y.test;", "", []string{"a@x.test", "b@y.test"}},
+		// Quoted local parts keep their quotes (net/mail hands them back
+		// unquoted); address literals stay whole.
+		{`"x y"@example.test, Ann <"a\"b"@[192.0.2.1]>`, "", []string{`"x y"@example.test`, `Ann <"a\"b"@[192.0.2.1]>`}},
 		{"<<broken, \"x, y\" <<z", "", []string{"<<broken, \"x, y\" <<z"}},
 		{"a@x.test, <<b", "", []string{"a@x.test", "<<b"}},
 		{"", "", nil},
