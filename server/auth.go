@@ -167,14 +167,8 @@ var errBadBase64 = fmt.Errorf("%w: not base64", sasl.ErrMalformed)
 // (a session is one goroutine, so other sessions go on). Shutdown ends the
 // pause at once (issue 13 §9): the session then answers and says 421.
 func (s *session) authFailDelay() {
-	if s.cfg.AuthFailDelay <= 0 {
-		return
-	}
-	t := time.NewTimer(s.cfg.AuthFailDelay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-s.srv.quit:
+	if s.cfg.AuthFailDelay > 0 {
+		s.srv.pause(s.cfg.AuthFailDelay)
 	}
 }
 
