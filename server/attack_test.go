@@ -492,23 +492,7 @@ func TestAttackTrickle(t *testing.T) {
 			c := dialSession(t, addr)
 			tt.prelude(c)
 			start := time.Now()
-			stop := make(chan struct{})
-			defer close(stop)
-			go func() {
-				tick := time.NewTicker(50 * time.Millisecond)
-				defer tick.Stop()
-				for {
-					select {
-					case <-stop:
-						return
-					case <-tick.C:
-					}
-					c.c.SetWriteDeadline(time.Now().Add(ioTimeout))
-					if _, err := c.c.Write([]byte("N")); err != nil {
-						return
-					}
-				}
-			}()
+			defer c.trickle(50 * time.Millisecond)()
 			refused, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatalf("dial: %v", err)

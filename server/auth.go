@@ -30,22 +30,11 @@ func (s *Server) setupAuth() error {
 	return nil
 }
 
-// authMechanisms is what EHLO offers after "AUTH" on this connection.
+// authMechanisms is what EHLO offers after "AUTH" on this connection: with
+// a credentials file nothing before TLS unless AllowInsecureAuth (see
+// sasl.Mechanisms).
 func (s *session) authMechanisms() []string {
-	if s.authNeedsTLS() {
-		return nil
-	}
 	return sasl.Mechanisms(s.srv.auth, s.tlsState != nil, s.cfg.AllowInsecureAuth)
-}
-
-// authNeedsTLS reports whether no mechanism may run yet: with a credentials
-// file, nothing is offered before TLS unless AllowInsecureAuth (issue 13 §8).
-// PLAIN and LOGIN would show the password; a CRAM-MD5 exchange seen in clear
-// can be attacked offline. RFC 4954 §4 lets a server refuse mechanisms open
-// to passive attack without a security layer. With Auth "any" there is no
-// secret to protect and CRAM-MD5 stays available (sasl.Mechanisms).
-func (s *session) authNeedsTLS() bool {
-	return s.tlsState == nil && !s.cfg.AllowInsecureAuth && s.cfg.Auth != "any"
 }
 
 // cmdAuth handles AUTH mechanism [initial-response] (RFC 4954 §4). The SASL
@@ -65,9 +54,6 @@ func (s *session) cmdAuth(arg string) error {
 	name, initial, hasInitial := strings.Cut(arg, " ")
 	if err := sasl.Permit(name, s.srv.auth, s.tlsState != nil, s.cfg.AllowInsecureAuth); err != nil {
 		return s.fail(authReply(err))
-	}
-	if s.authNeedsTLS() { // a known mechanism, but not before TLS: RFC 4954 §6
-		return s.fail(authReply(fmt.Errorf("%w: %.20s before STARTTLS", sasl.ErrEncryptionRequired, name)))
 	}
 	slotted := &slottedAuth{Authenticator: s.srv.auth, sess: s}
 	mech, err := sasl.NewMechanism(name, slotted, s.cfg.Hostname)
@@ -167,14 +153,8 @@ var errBadBase64 = fmt.Errorf("%w: not base64", sasl.ErrMalformed)
 // (a session is one goroutine, so other sessions go on). Shutdown ends the
 // pause at once (issue 13 §9): the session then answers and says 421.
 func (s *session) authFailDelay() {
-	if s.cfg.AuthFailDelay <= 0 {
-		return
-	}
-	t := time.NewTimer(s.cfg.AuthFailDelay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-s.srv.quit:
+	if s.cfg.AuthFailDelay > 0 {
+		s.srv.pause(s.cfg.AuthFailDelay)
 	}
 }
 

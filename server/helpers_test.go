@@ -279,3 +279,30 @@ func listenServer(t *testing.T, cfg Config) (*Server, *store.Store, string) {
 	})
 	return srv, st, srv.Addr().String()
 }
+
+// trickle writes one byte ("N") to the server every interval, never a whole
+// line, until the connection refuses a byte or stop is called. stop waits
+// for the writer to end and returns how many bytes went out.
+func (c *client) trickle(every time.Duration) (stop func() int) {
+	done := make(chan struct{})
+	sent := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { sent <- n }()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			c.c.SetWriteDeadline(time.Now().Add(ioTimeout))
+			if _, err := c.c.Write([]byte("N")); err != nil {
+				return
+			}
+			n++
+		}
+	}()
+	return func() int { close(done); return <-sent }
+}

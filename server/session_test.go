@@ -193,28 +193,9 @@ func TestTimeouts(t *testing.T) {
 		// deadline it would never come and c.expect would fail at ioTimeout.
 		srv, _ := testServer(t, Config{CommandTimeout: 200 * time.Millisecond})
 		c := pipeSession(t, srv)
-		stop := make(chan struct{})
-		trickled := make(chan int, 1)
-		go func() {
-			n := 0
-			defer func() { trickled <- n }()
-			tick := time.NewTicker(20 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-				}
-				if _, err := c.c.Write([]byte("N")); err != nil {
-					return
-				}
-				n++
-			}
-		}()
+		stop := c.trickle(20 * time.Millisecond)
 		c.expect(421, "4.4.2")
-		close(stop)
-		if n := <-trickled; n == 0 {
+		if stop() == 0 {
 			t.Error("no byte was trickled before the 421: the test did not exercise the per-command deadline")
 		}
 	})

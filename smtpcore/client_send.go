@@ -222,8 +222,9 @@ func envelopeAddr(a string, sender bool) (Path, error) {
 	if err != nil {
 		return Path{}, errors.New(reason(err))
 	}
-	whole, err := ParsePath("<" + a + ">")
-	if len(params) > 0 || err != nil || whole != p || p.String() != a {
+	// Text after the path ends in the ">" added above, so it always parses
+	// as a parameter or fails: no parameters means the path is all of it.
+	if len(params) > 0 || p.String() != a {
 		// p.String() differs when a source route was given (RFC 5321
 		// §4.1.1.3: ignored by servers, never written by a client) or the
 		// address is not written in its one canonical form.

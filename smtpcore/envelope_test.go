@@ -36,3 +36,24 @@ func TestCheckEnvelope(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEnvelopeAddr: an address envelopeAddr accepts is one whole path, the
+// same one ParsePath reads from "<"+a+">", and it reads back as written; so
+// MAIL FROM:<a> and RCPT TO:<a> carry that path and nothing else.
+func FuzzEnvelopeAddr(f *testing.F) {
+	for _, a := range []string{`"x>y"@y.test`, `""@y.test`, "a@[IPv6:2001:db8::1]", "b@[x-tag:c>d]",
+		"jörg@bücher.test", "a@x.test> SIZE=1", "b@y.test>  ", "b@y.test> >", "<b@y.test>", "@r.test:a@x.test", ""} {
+		f.Add(a, true)
+		f.Add(a, false)
+	}
+	f.Fuzz(func(t *testing.T, a string, sender bool) {
+		p, err := envelopeAddr(a, sender)
+		if err != nil {
+			return
+		}
+		whole, err := ParsePath("<" + a + ">")
+		if err != nil || whole != p || p.String() != a {
+			t.Errorf("envelopeAddr(%q) = %+v, but ParsePath(<a>) = %+v, %v", a, p, whole, err)
+		}
+	})
+}

@@ -1,4 +1,4 @@
-package certs
+package certs_test
 
 import (
 	"crypto/ecdsa"
@@ -6,19 +6,19 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"letterbox/server/certs"
+	"letterbox/server/certs/certstest"
 )
 
 // TestCreatedCertificateIsLeaf: the self-signed certificate is a leaf (issue
 // 13 §2): not a CA, no certificate signing, serverAuth only. Before the fix
 // it was CA:TRUE, pathlen:0 with keyCertSign, and this test failed.
 func TestCreatedCertificateIsLeaf(t *testing.T) {
-	cert, _, err := LoadOrCreate(t.TempDir(), []string{"mail.test"})
+	cert, _, err := certs.LoadOrCreate(t.TempDir(), []string{"mail.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestCreatedCertificateIsLeaf(t *testing.T) {
 // for another host signed with the same key. With the CA certificate made
 // before the fix, the forged one verified and this test failed.
 func TestTrustedLeafSignsNothing(t *testing.T) {
-	cert, _, err := LoadOrCreate(t.TempDir(), nil)
+	cert, _, err := certs.LoadOrCreate(t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,64 +97,19 @@ func signWith(t *testing.T, parent *x509.Certificate, key *ecdsa.PrivateKey, hos
 // an older Letterbox gets a leaf, and the outcome names both fingerprints.
 func TestLoadOrCreateReplacesCA(t *testing.T) {
 	dir := t.TempDir()
-	old := writeLegacyCA(t, dir)
-	o, err := LoadOrCreateOutcome(dir, nil)
+	old := certstest.WriteLegacyCA(t, dir)
+	o, err := certs.LoadOrCreateOutcome(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !o.Created || !o.WasCA || o.Replaced != old || o.Reason == "" {
 		t.Errorf("outcome = created %v, wasCA %v, replaced %q (%q); want created, wasCA, replaced %q", o.Created, o.WasCA, o.Replaced, o.Reason, old)
 	}
-	if o.Cert.Leaf.IsCA || Fingerprint(o.Cert) == old {
-		t.Errorf("new certificate IsCA %v, fingerprint %s; want a new leaf", o.Cert.Leaf.IsCA, Fingerprint(o.Cert))
+	if o.Cert.Leaf.IsCA || certs.Fingerprint(o.Cert) == old {
+		t.Errorf("new certificate IsCA %v, fingerprint %s; want a new leaf", o.Cert.Leaf.IsCA, certs.Fingerprint(o.Cert))
 	}
-	again, err := LoadOrCreateOutcome(dir, nil)
-	if err != nil || again.Created || again.Replaced != "" || Fingerprint(again.Cert) != Fingerprint(o.Cert) {
+	again, err := certs.LoadOrCreateOutcome(dir, nil)
+	if err != nil || again.Created || again.Replaced != "" || certs.Fingerprint(again.Cert) != certs.Fingerprint(o.Cert) {
 		t.Errorf("second start = created %v, replaced %q, %v; want the new leaf kept", again.Created, again.Replaced, err)
 	}
-}
-
-// writeLegacyCA writes into dir the kind of certificate Letterbox made
-// before issue 13 (CA:TRUE, pathlen:0, keyCertSign) and returns its
-// fingerprint.
-func writeLegacyCA(t testing.TB, dir string) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{Organization: []string{"Letterbox"}, CommonName: "Letterbox self-signed localhost"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, CertFile), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, KeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(filepath.Join(dir, CertFile), filepath.Join(dir, KeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Fingerprint(c)
 }

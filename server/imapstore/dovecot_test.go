@@ -209,3 +209,23 @@ func nextEvent(t *testing.T, events <-chan store.Event, kind store.EventKind) st
 		}
 	}
 }
+
+// TestRemoteExpungeCounts: a cached unread message deleted by another
+// client is counted out of the unread total once. The sync recounts UNSEEN
+// from the server; dropping the message from the cache must not subtract it
+// a second time (it did: 3 messages, 1 expunged, Counts said 2, 1).
+func TestRemoteExpungeCounts(t *testing.T) {
+	st, rs, _ := served(t, 3)
+	if _, _, err := rs.List(store.Query{}); err != nil { // caches every summary
+		t.Fatal(err)
+	}
+	events, cancel := rs.Subscribe(16)
+	defer cancel()
+	if err := st.Delete(localID(t, st, "message 1")); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(t, events, store.Deleted)
+	if total, unread := rs.Counts(); total != 2 || unread != 2 {
+		t.Errorf("Counts after another client's delete = %d, %d; want 2, 2", total, unread)
+	}
+}

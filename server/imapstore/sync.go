@@ -104,7 +104,10 @@ func (s *Store) announce(added []imap.UID) error {
 	return nil
 }
 
-// forget drops expunged UIDs and publishes Deleted for each.
+// forget drops expunged UIDs and publishes Deleted for each. A UID still in
+// s.all is still counted in s.unseen (Delete: no sync has recounted yet) and
+// is counted out here; one a sync already left out of s.all was recounted
+// with it, so it is not counted out twice.
 func (s *Store) forget(uids []imap.UID) {
 	if len(uids) == 0 {
 		return
@@ -116,12 +119,12 @@ func (s *Store) forget(uids []imap.UID) {
 		if !ok {
 			sum = store.Summary{ID: idOf(u)}
 		}
-		if sum.Unread && ok {
-			s.unseen--
-		}
 		delete(s.cache, u)
 		if i, found := slices.BinarySearch(s.all, u); found {
 			s.all = slices.Delete(slices.Clone(s.all), i, i+1)
+			if sum.Unread && ok {
+				s.unseen--
+			}
 		}
 		events = append(events, store.Event{Kind: store.Deleted, ID: sum.ID, Summary: sum})
 	}

@@ -61,13 +61,15 @@ func NewMechanism(name string, a Authenticator, hostname string) (Mechanism, err
 }
 
 // Mechanisms returns what EHLO advertises after "AUTH", in order of
-// preference, or nil when a is nil (AUTH off). PLAIN and LOGIN send the
-// password itself, so they are offered only on a TLS connection unless
-// allowInsecure (RFC 4954 §4: mechanisms open to passive attack need an
-// encryption layer). CRAM-MD5 does not reveal the password and is offered
-// whenever a can check it.
+// preference, or nil when a is nil (AUTH off). Before TLS, unless
+// allowInsecure, nothing is offered against real secrets (any a but Any;
+// issue 13 §8): PLAIN and LOGIN would show the password, and a CRAM-MD5
+// exchange seen in clear can be attacked offline (RFC 4954 §4 lets a server
+// refuse mechanisms open to passive attack without a security layer). Any
+// guards no secret, so it offers CRAM-MD5 then, and PLAIN and LOGIN on TLS
+// or when allowInsecure. CRAM-MD5 is offered only when a can check it.
 func Mechanisms(a Authenticator, tls, allowInsecure bool) []string {
-	if a == nil {
+	if a == nil || needsTLS(a, tls, allowInsecure) {
 		return nil
 	}
 	var m []string
@@ -82,24 +84,35 @@ func Mechanisms(a Authenticator, tls, allowInsecure bool) []string {
 
 // Permit says whether the session may start mechanism name: nil, or an error
 // wrapping ErrUnsupported (504 5.5.4) or ErrEncryptionRequired (538 5.7.11,
-// RFC 4954 §6) for PLAIN or LOGIN before TLS. It agrees with Mechanisms.
+// RFC 4954 §6) for a mechanism that may not run before TLS. It agrees with
+// Mechanisms.
 func Permit(name string, a Authenticator, tls, allowInsecure bool) error {
 	if a == nil {
 		return fmt.Errorf("%w: AUTH is off", ErrUnsupported)
 	}
-	switch strings.ToUpper(name) {
+	switch upper := strings.ToUpper(name); upper {
 	case Plain, Login:
 		if !tls && !allowInsecure {
-			return fmt.Errorf("%w: %s before STARTTLS", ErrEncryptionRequired, strings.ToUpper(name))
+			return fmt.Errorf("%w: %s before STARTTLS", ErrEncryptionRequired, upper)
 		}
 		return nil
 	case CRAMMD5:
 		if !a.OffersCRAMMD5() {
 			return fmt.Errorf("%w: no user has a CRAM-MD5 secret", ErrUnsupported)
 		}
+		if needsTLS(a, tls, allowInsecure) {
+			return fmt.Errorf("%w: %s before STARTTLS", ErrEncryptionRequired, upper)
+		}
 		return nil
 	}
 	return fmt.Errorf("%w: %.40q", ErrUnsupported, name)
+}
+
+// needsTLS reports whether no mechanism may run yet: a guards real secrets
+// (it is not Any), the connection is not encrypted and allowInsecure is off.
+func needsTLS(a Authenticator, tls, allowInsecure bool) bool {
+	_, isAny := a.(anyAuth)
+	return !tls && !allowInsecure && !isAny
 }
 
 // errFinished is returned when a session calls on after done.

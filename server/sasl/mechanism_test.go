@@ -208,14 +208,17 @@ func TestMechanismsAndPermit(t *testing.T) {
 		auth          Authenticator
 		tls, insecure bool
 		want          []string
+		enc           []string // refused with ErrEncryptionRequired
 	}{
-		{"off", nil, true, true, nil},
-		{"any plaintext", Any(), false, false, []string{CRAMMD5}},
-		{"any TLS", Any(), true, false, []string{Plain, Login, CRAMMD5}},
-		{"any insecure allowed", Any(), false, true, []string{Plain, Login, CRAMMD5}},
-		{"file TLS", file, true, false, []string{Plain, Login, CRAMMD5}},
-		{"file without CRAM plaintext", noCRAM, false, false, nil},
-		{"file without CRAM TLS", noCRAM, true, false, []string{Plain, Login}},
+		{"off", nil, true, true, nil, nil},
+		{"any plaintext", Any(), false, false, []string{CRAMMD5}, []string{Plain, Login}},
+		{"any TLS", Any(), true, false, []string{Plain, Login, CRAMMD5}, nil},
+		{"any insecure allowed", Any(), false, true, []string{Plain, Login, CRAMMD5}, nil},
+		{"file plaintext", file, false, false, nil, []string{Plain, Login, CRAMMD5}},
+		{"file TLS", file, true, false, []string{Plain, Login, CRAMMD5}, nil},
+		{"file insecure allowed", file, false, true, []string{Plain, Login, CRAMMD5}, nil},
+		{"file without CRAM plaintext", noCRAM, false, false, nil, []string{Plain, Login}},
+		{"file without CRAM TLS", noCRAM, true, false, []string{Plain, Login}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,8 +231,7 @@ func TestMechanismsAndPermit(t *testing.T) {
 				if (err == nil) != slices.Contains(tt.want, name) {
 					t.Errorf("Permit(%q, tls=%v, insecure=%v) = %v, want nil exactly when advertised", name, tt.tls, tt.insecure, err)
 				}
-				wantEnc := tt.auth != nil && !tt.tls && !tt.insecure && (name == Plain || name == Login)
-				if errors.Is(err, ErrEncryptionRequired) != wantEnc {
+				if wantEnc := slices.Contains(tt.enc, name); errors.Is(err, ErrEncryptionRequired) != wantEnc {
 					t.Errorf("Permit(%q, tls=%v, insecure=%v) = %v, want ErrEncryptionRequired: %v", name, tt.tls, tt.insecure, err, wantEnc)
 				}
 			}
