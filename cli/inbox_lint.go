@@ -95,7 +95,7 @@ func lintFile(name string) ([]LintFinding, error) {
 // lintStore checks messages of the store. An id it does not hold is
 // reported on stderr, the others are still checked, and missing is set.
 func lintStore(dir string, ids []string, all bool, env Env) (out []LintFinding, missing, err error) {
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -28,7 +28,7 @@ func inboxList(dir string, args []string, env Env) error {
 	if err := f.compile(); err != nil {
 		return err
 	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"path/filepath"
 	"sort"
 	"time"
-
-	"github.com/fsnotify/fsnotify"
 
 	"letterbox/server/store"
 )
@@ -19,9 +16,9 @@ const pollInterval = time.Second
 // --since), printing them in arrival order, or fails with ExitNotFound when
 // --timeout passes first.
 //
-// It sees new mail at once by watching the store's new/ and cur/ folders
-// with inotify (fsnotify) and refreshing the index on each change; it also
-// looks once a second in case an event was missed.
+// It sees new mail at once through the store's events (its watcher follows
+// new/ and cur/); it also refreshes once a second in case the store cannot
+// watch.
 func inboxWait(dir string, args []string, env Env) error {
 	fs := newFlagSet("letterbox inbox", "letterbox inbox [--store DIR] wait [flags]", env.Stderr)
 	var f filter
@@ -42,7 +39,7 @@ func inboxWait(dir string, args []string, env Env) error {
 	if *count < 1 || *timeout <= 0 {
 		return fail(ExitUsage, "--count and --timeout must be positive")
 	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, true)
 	if err != nil {
 		return err
 	}
@@ -80,55 +77,39 @@ func newWaiter(st *store.Store, f filter, start time.Time) *waiter {
 	return w
 }
 
-// run waits for count matches or the timeout.
+// run waits for count matches or the timeout. The store's own watcher
+// (server/store/watch.go) refreshes the index when another process delivers
+// and publishes Added; wait wakes on any event and lists again. The poll
+// covers a store that cannot watch (it refreshes, which publishes too).
 func (w *waiter) run(count int, timeout time.Duration) ([]*Item, error) {
-	changed := make(chan struct{}, 1)
-	if fw, err := fsnotify.NewWatcher(); err == nil {
-		defer fw.Close()
-		for _, d := range []string{"new", "cur"} {
-			_ = fw.Add(filepath.Join(w.st.Dir(), d)) // on failure the poll still sees the mail
-		}
-		go func() {
-			for range fw.Errors { // an overflow or a lost watch: the poll covers it
-			}
-		}()
-		go func() {
-			for range fw.Events {
-				select {
-				case changed <- struct{}{}:
-				default:
-				}
-			}
-		}()
-	}
+	events, cancel := w.st.Subscribe(16)
+	defer cancel()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
-	var found []store.Summary
 	for {
-		var err error
-		if found, err = w.matches(); err != nil {
+		found, err := w.matches()
+		if err != nil {
 			return nil, err
 		}
 		if len(found) >= count {
 			return w.load(found[:count]), nil
 		}
 		select {
-		case <-changed:
+		case <-events:
 		case <-tick.C:
+			if err := w.st.Refresh(); err != nil {
+				return nil, fail(ExitStore, "%v", err)
+			}
 		case <-deadline.C:
 			return nil, fail(ExitNotFound, "timed out after %s: %d of %d matching message(s) arrived", timeout, len(found), count)
 		}
 	}
 }
 
-// matches refreshes the index and returns the matching new messages,
-// oldest first.
+// matches returns the matching new messages the index holds, oldest first.
 func (w *waiter) matches() ([]store.Summary, error) {
-	if err := w.st.Refresh(); err != nil {
-		return nil, fail(ExitStore, "%v", err)
-	}
 	sums, _, err := w.st.List(w.f.query())
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)
