@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,9 +32,8 @@ type Item struct {
 	Seen         bool          `json:"seen"`
 	Findings     lint.Counts   `json:"findings"`
 	view         *msg.View     // for show and echo
-	raw          []byte        // the bytes as stored, for show --raw and lint
+	raw          []byte        // the bytes as stored, for show --raw and --part
 	record       *store.Record // nil for mail another tool dropped in
-	lint         []lint.Finding
 }
 
 // Attachment is one attachment of an Item.
@@ -50,20 +50,30 @@ const maxRead = 64 << 20
 // Date, as the Inbox shows them), the message through smtpcore/msg (To and
 // Cc apart, attachments), its session record and its findings.
 func loadItem(st *store.Store, s store.Summary) (*Item, error) {
-	rc, err := st.Open(s.ID)
+	raw, rec, err := readMessage(st, s.ID)
 	if err != nil {
 		return nil, err
-	}
-	raw, err := io.ReadAll(io.LimitReader(rc, maxRead))
-	rc.Close()
-	if err != nil {
-		return nil, err
-	}
-	rec, err := st.Record(s.ID)
-	if err != nil {
-		rec = nil // none (another tool's mail) or unreadable: the envelope is unknown
 	}
 	return newItem(s, raw, rec), nil
+}
+
+// readMessage reads up to maxRead bytes of message id and its session
+// record, nil when there is none (another tool's mail) or it is unreadable:
+// the envelope is then unknown.
+func readMessage(st *store.Store, id string) (raw []byte, rec *store.Record, err error) {
+	rc, err := st.Open(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err = io.ReadAll(io.LimitReader(rc, maxRead))
+	rc.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec, err = st.Record(id); err != nil {
+		rec = nil
+	}
+	return raw, rec, nil
 }
 
 // newItem builds an Item from its parts; rec may be nil.
@@ -82,10 +92,23 @@ func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
 	for _, p := range v.Attachments {
 		it.Attachments = append(it.Attachments, Attachment{Name: p.Filename, Size: p.Size, Type: p.ContentType})
 	}
-	it.lint = lint.Check(raw, rec.LintEnvelope())
-	it.Findings = lint.Count(it.lint)
+	it.Findings = lint.Count(findings(raw, rec))
 	return it
 }
+
+// findings returns the message's conformance findings: those the store kept
+// with its record at commit (server/store/findings.go) when they cover the
+// whole message, else a fresh check. The store checks at most 8 MiB at
+// ingest and then adds lint.truncated; a fresh check reads up to
+// lint.DefaultMaxBytes. `inbox lint` always checks afresh.
+func findings(raw []byte, rec *store.Record) []lint.Finding {
+	if rec != nil && rec.Linted && !slices.ContainsFunc(rec.Findings, isTruncated) {
+		return rec.Findings
+	}
+	return lint.Check(raw, rec.LintEnvelope())
+}
+
+func isTruncated(f lint.Finding) bool { return f.Rule == "lint.truncated" }
 
 func nonNil(s []string) []string {
 	if s == nil {
