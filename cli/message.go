@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"slices"
-	"strings"
 	"time"
-
-	"github.com/emersion/go-message/textproto"
 
 	"letterbox/server/store"
 	"letterbox/smtpcore/msg"
@@ -82,7 +78,7 @@ func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
 	it := &Item{
 		ID: s.ID, From: s.From, Subject: s.Subject, Received: s.Received, Size: s.Size,
 		EnvelopeFrom: s.MailFrom, EnvelopeTo: nonNil(s.Rcpts), Seen: !s.Unread,
-		To: addressList(raw, "To", v.To), Cc: addressList(raw, "Cc", v.Cc), Attachments: []Attachment{},
+		To: nonNil(v.ToList), Cc: nonNil(v.CcList), Attachments: []Attachment{},
 		view: v, raw: raw, record: rec,
 	}
 	if !s.Date.IsZero() {
@@ -115,52 +111,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// addressList returns the addresses of the top-level field name, each as
-// "Name <addr>" (RFC 2047 decoded by smtpcore/msg) or "addr". When the field
-// does not parse, it falls back to display, msg.View's decoded form, split
-// at commas.
-func addressList(raw []byte, name, display string) []string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
-	if err != nil && h.Len() == 0 {
-		return splitList(display)
-	}
-	list, err := msg.ParseAddressList(h.Get(name))
-	if err != nil {
-		return splitList(display)
-	}
-	out := []string{}
-	for _, a := range list {
-		if a.Name != "" {
-			out = append(out, a.Name+" <"+a.Address+">")
-		} else {
-			out = append(out, a.Address)
-		}
-	}
-	return out
-}
-
-// splitList splits msg.View's "A <a@x>, B <b@y>" display form into entries,
-// keeping commas inside quoted names.
-func splitList(s string) []string {
-	out := []string{}
-	quoted, start := false, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			quoted = !quoted
-		case ',':
-			if !quoted {
-				if e := strings.TrimSpace(s[start:i]); e != "" {
-					out = append(out, e)
-				}
-				start = i + 1
-			}
-		}
-	}
-	if e := strings.TrimSpace(s[start:]); e != "" {
-		out = append(out, e)
-	}
-	return out
 }

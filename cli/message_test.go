@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"testing"
 
 	"letterbox/server/store"
@@ -35,5 +36,18 @@ func TestFindingsUsesStoredWhenWhole(t *testing.T) {
 				t.Errorf("findings(raw, %+v) counts %+v, want %+v", tc.rec, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewItemAddresses: To and Cc are msg.View's lists, the ones the Inbox
+// shows, including every To field of a message that has two (the command
+// line's own parser once read only the first).
+func TestNewItemAddresses(t *testing.T) {
+	raw := []byte("From: a@example.com\r\nTo: \"Bob, B.\" <bob@example.net>\r\nTo: carol@example.net\r\nCc: =?utf-8?q?Dav=C3=AF?= <dave@example.org>\r\n\r\nbody\r\n")
+	it := newItem(store.Summary{ID: "x"}, raw, nil)
+	wantTo := []string{"Bob, B. <bob@example.net>", "carol@example.net"}
+	wantCc := []string{"Davï <dave@example.org>"}
+	if !slices.Equal(it.To, wantTo) || !slices.Equal(it.Cc, wantCc) {
+		t.Errorf("newItem(%q): To %q, Cc %q; want %q, %q", raw, it.To, it.Cc, wantTo, wantCc)
 	}
 }
