@@ -19,20 +19,28 @@ func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
 	fs.SetOutput(out)
 	fs.Usage = func() {
 		fmt.Fprintf(out, "usage: %s\n", synopsis)
-		fs.VisitAll(func(f *flag.Flag) {
-			n, usage := flag.UnquoteUsage(f)
-			line := "  --" + f.Name
-			if n != "" {
-				line += " " + strings.ToUpper(n)
-			}
-			fmt.Fprintf(out, "%s\n    \t%s", line, usage)
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-				fmt.Fprintf(out, " (default %s)", f.DefValue)
-			}
-			fmt.Fprintln(out)
-		})
+		printFlags(out, fs)
 	}
 	return fs
+}
+
+// printFlags prints the flags of fs GNU style: "--name VALUE", then its
+// usage on the next line, with the default unless it is a zero value.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		n, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if n != "" {
+			line += " " + strings.ToUpper(n)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, usage)
+		switch f.DefValue {
+		case "", "false", "0", "0s":
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // parseFlags parses args with fs, letting flags and operands mix
