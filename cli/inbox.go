@@ -18,7 +18,7 @@ Reads the store that 'letterbox serve' or the app delivers into, while they
 run. Commands:
   list    [--json] [--limit N] [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--search WORDS]
   show    ID [--json | --raw | --text | --html | --part PATH --output FILE]
-  wait    [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--count N] [--timeout 30s] [--json]
+  wait    [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--search WORDS] [--count N] [--timeout 30s] [--json]
   delete  ID... | --all
   lint    ID... | --all | --file FILE [--json]
 

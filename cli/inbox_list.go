@@ -15,17 +15,10 @@ import (
 func inboxList(dir string, args []string, env Env) error {
 	fs := newFlagSet("letterbox inbox", "letterbox inbox [--store DIR] list [flags]", env.Stderr)
 	var f filter
-	addFilterFlags(fs, &f, true)
+	addFilterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "print a JSON array (see the README for its fields)")
 	limit := fs.Int("limit", 0, "print at most `N` messages (0 = all)")
-	ops, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(ops) > 0 {
-		return fail(ExitUsage, "unexpected argument %q", Clean(ops[0]))
-	}
-	if err := f.compile(); err != nil {
+	if err := parseFilterFlags(fs, &f, args); err != nil {
 		return err
 	}
 	st, err := openStore(dir, false)

@@ -22,18 +22,11 @@ const pollInterval = time.Second
 func inboxWait(dir string, args []string, env Env) error {
 	fs := newFlagSet("letterbox inbox", "letterbox inbox [--store DIR] wait [flags]", env.Stderr)
 	var f filter
-	addFilterFlags(fs, &f, true)
+	addFilterFlags(fs, &f)
 	count := fs.Int("count", 1, "how many matching messages to wait for")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait before giving up (exit code 3)")
 	asJSON := fs.Bool("json", false, "print a JSON array, as list --json does")
-	ops, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(ops) > 0 {
-		return fail(ExitUsage, "unexpected argument %q", Clean(ops[0]))
-	}
-	if err := f.compile(); err != nil {
+	if err := parseFilterFlags(fs, &f, args); err != nil {
 		return err
 	}
 	if *count < 1 || *timeout <= 0 {
