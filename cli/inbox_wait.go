@@ -38,15 +38,11 @@ func inboxWait(dir string, args []string, env Env) error {
 	}
 	defer st.Close()
 	w := newWaiter(st, f, time.Now())
-	items, err := w.run(*count, *timeout)
+	sums, err := w.run(*count, *timeout)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return writeJSON(env.Stdout, items)
-	}
-	printTable(env.Stdout, items)
-	return nil
+	return writeList(env.Stdout, st, sums, *asJSON)
 }
 
 // waiter counts the messages that arrive after it starts.
@@ -74,7 +70,7 @@ func newWaiter(st *store.Store, f filter, start time.Time) *waiter {
 // (server/store/watch.go) refreshes the index when another process delivers
 // and publishes Added; wait wakes on any event and lists again. The poll
 // covers a store that cannot watch (it refreshes, which publishes too).
-func (w *waiter) run(count int, timeout time.Duration) ([]*Item, error) {
+func (w *waiter) run(count int, timeout time.Duration) ([]store.Summary, error) {
 	events, cancel := w.st.Subscribe(16)
 	defer cancel()
 	deadline := time.NewTimer(timeout)
@@ -87,7 +83,7 @@ func (w *waiter) run(count int, timeout time.Duration) ([]*Item, error) {
 			return nil, err
 		}
 		if len(found) >= count {
-			return w.load(found[:count]), nil
+			return found[:count], nil
 		}
 		select {
 		case <-events:
@@ -115,14 +111,4 @@ func (w *waiter) matches() ([]store.Summary, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Received.Before(out[j].Received) })
 	return out, nil
-}
-
-func (w *waiter) load(sums []store.Summary) []*Item {
-	items := []*Item{}
-	for _, s := range sums {
-		if it, err := loadItem(w.st, s); err == nil { // else deleted since List
-			items = append(items, it)
-		}
-	}
-	return items
 }
