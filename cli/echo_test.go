@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for the echo goroutine and the test.
+// syncBuffer is a bytes.Buffer that a goroutine or a subprocess writes
+// while the test reads it.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

@@ -6,9 +6,11 @@
 // root package's main only dispatches to them.
 //
 // Text from a peer (header fields, file names, message text) never reaches a
-// terminal unescaped: control and format characters are shown as \xNN or
-// \uNNNN (see Clean). JSON output escapes them as JSON does.
+// terminal unescaped: control characters and bidi formatting are shown as
+// \xNN or \uNNNN (see Clean). JSON output escapes them as JSON does.
 package cli
+
+import "fmt"
 
 // Exit codes of `letterbox inbox`, documented in the README ("Ask the inbox
 // from a script"). They are distinct so that a script can tell a missing
@@ -31,5 +33,5 @@ type exitError struct {
 func (e *exitError) Error() string { return e.msg }
 
 func fail(code int, format string, args ...any) error {
-	return &exitError{code: code, msg: sprintf(format, args...)}
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
 }

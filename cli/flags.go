@@ -19,20 +19,28 @@ func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
 	fs.SetOutput(out)
 	fs.Usage = func() {
 		fmt.Fprintf(out, "usage: %s\n", synopsis)
-		fs.VisitAll(func(f *flag.Flag) {
-			n, usage := flag.UnquoteUsage(f)
-			line := "  --" + f.Name
-			if n != "" {
-				line += " " + strings.ToUpper(n)
-			}
-			fmt.Fprintf(out, "%s\n    \t%s", line, usage)
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-				fmt.Fprintf(out, " (default %s)", f.DefValue)
-			}
-			fmt.Fprintln(out)
-		})
+		printFlags(out, fs)
 	}
 	return fs
+}
+
+// printFlags prints the flags of fs GNU style: "--name VALUE", then its
+// usage on the next line, with the default unless it is a zero value.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		n, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if n != "" {
+			line += " " + strings.ToUpper(n)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, usage)
+		switch f.DefValue {
+		case "", "false", "0", "0s":
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // parseFlags parses args with fs, letting flags and operands mix
@@ -66,14 +74,25 @@ type filter struct {
 }
 
 // addFilterFlags declares --to, --from, --subject, --since and --search.
-func addFilterFlags(fs *flag.FlagSet, f *filter, withSearch bool) {
+func addFilterFlags(fs *flag.FlagSet, f *filter) {
 	fs.StringVar(&f.to, "to", "", "only mail to this `address` (an envelope recipient, Bcc included) or to this domain")
 	fs.StringVar(&f.from, "from", "", "only mail from this `address` (envelope sender or From field) or from this domain")
 	fs.StringVar(&f.subject, "subject", "", "only mail whose decoded Subject contains this `text` (case-insensitive), or matches /REGEX/")
 	fs.DurationVar(&f.since, "since", 0, "only mail received within this `duration` (e.g. 10m)")
-	if withSearch {
-		fs.StringVar(&f.search, "search", "", "only mail whose From, To, Cc or Subject contains these `words`")
+	fs.StringVar(&f.search, "search", "", "only mail whose From, To, Cc or Subject contains these `words`")
+}
+
+// parseFilterFlags parses the arguments of list and wait, which take flags
+// only, and checks the filter's values.
+func parseFilterFlags(fs *flag.FlagSet, f *filter, args []string) error {
+	ops, err := parseFlags(fs, args)
+	if err != nil {
+		return err
 	}
+	if len(ops) > 0 {
+		return fail(ExitUsage, "unexpected argument %q", Clean(ops[0]))
+	}
+	return f.compile()
 }
 
 // compile checks the filter's values; a bad regular expression is a usage error.

@@ -18,7 +18,7 @@ Reads the store that 'letterbox serve' or the app delivers into, while they
 run. Commands:
   list    [--json] [--limit N] [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--search WORDS]
   show    ID [--json | --raw | --text | --html | --part PATH --output FILE]
-  wait    [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--count N] [--timeout 30s] [--json]
+  wait    [--to ADDR] [--from ADDR] [--subject TEXT|/REGEX/] [--since DURATION] [--search WORDS] [--count N] [--timeout 30s] [--json]
   delete  ID... | --all
   lint    ID... | --all | --file FILE [--json]
 
@@ -78,15 +78,16 @@ func Inbox(args []string, env Env) int {
 // holdOwnerLock): it does not clean tmp/ or records, so a Maildir delivery
 // in flight from another program is safe, and a server that starts while a
 // `wait` runs still becomes the owner. It sees the server's deliveries after
-// Refresh.
-func openStore(dir string) (*store.Store, error) {
+// Refresh. watch turns on the store's watcher (server/store/watch.go), which
+// only a command that waits for new mail needs.
+func openStore(dir string, watch bool) (*store.Store, error) {
 	for _, d := range []string{"new", "cur"} {
 		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {
 			return nil, fail(ExitStore, "no store in %s (no %s/ folder)", Clean(dir), d)
 		}
 	}
 	release := holdOwnerLock(dir)
-	st, err := store.Open(dir, store.Options{})
+	st, err := store.Open(dir, store.Options{NoWatch: !watch})
 	release()
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)

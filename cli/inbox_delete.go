@@ -14,7 +14,7 @@ func inboxDelete(dir string, args []string, env Env) error {
 	if *all == (len(ids) > 0) {
 		return fail(ExitUsage, "give message ids or --all, not both or neither")
 	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return err
 	}

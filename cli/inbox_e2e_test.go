@@ -8,29 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// lockedBuffer collects a subprocess's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // brokenMessage breaks several rules at once (no Date, no Message-ID, a bad
 // From, 8-bit text without a charset, an unclosed multipart).
@@ -90,7 +71,7 @@ func TestInboxEndToEnd(t *testing.T) {
 type echoServe struct {
 	cmd        *exec.Cmd
 	addr       string
-	echo, logs lockedBuffer
+	echo, logs syncBuffer
 	exited     chan error
 }
 

@@ -95,7 +95,7 @@ func lintFile(name string) ([]LintFinding, error) {
 // lintStore checks messages of the store. An id it does not hold is
 // reported on stderr, the others are still checked, and missing is set.
 func lintStore(dir string, ids []string, all bool, env Env) (out []LintFinding, missing, err error) {
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,12 +116,12 @@ func lintStore(dir string, ids []string, all bool, env Env) (out []LintFinding, 
 		sums = append(sums, s)
 	}
 	for _, s := range sums {
-		it, err := loadItem(st, s)
+		raw, rec, err := readMessage(st, s.ID)
 		if err != nil {
 			missing = notFound(s.ID, err)
 			continue
 		}
-		out = append(out, tag(it.ID, it.lint)...)
+		out = append(out, tag(s.ID, lint.Check(raw, rec.LintEnvelope()))...)
 	}
 	if missing != nil {
 		missing = &exitError{code: ExitNotFound}

@@ -15,76 +15,82 @@ import (
 func inboxList(dir string, args []string, env Env) error {
 	fs := newFlagSet("letterbox inbox", "letterbox inbox [--store DIR] list [flags]", env.Stderr)
 	var f filter
-	addFilterFlags(fs, &f, true)
+	addFilterFlags(fs, &f)
 	asJSON := fs.Bool("json", false, "print a JSON array (see the README for its fields)")
 	limit := fs.Int("limit", 0, "print at most `N` messages (0 = all)")
-	ops, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseFilterFlags(fs, &f, args); err != nil {
 		return err
 	}
-	if len(ops) > 0 {
-		return fail(ExitUsage, "unexpected argument %q", Clean(ops[0]))
-	}
-	if err := f.compile(); err != nil {
-		return err
-	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	items, err := selectItems(st, &f, *limit, time.Now())
+	sums, err := selectSummaries(st, &f, *limit, time.Now())
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return writeJSON(env.Stdout, items)
-	}
-	printTable(env.Stdout, items)
-	return nil
+	return writeList(env.Stdout, st, sums, *asJSON)
 }
 
-// selectItems lists the store's messages that pass f, newest first, at most
-// limit (0 = all), each read in full (attachments and findings).
-func selectItems(st *store.Store, f *filter, limit int, now time.Time) ([]*Item, error) {
+// selectSummaries lists the store's messages that pass f, newest first, at
+// most limit (0 = all).
+func selectSummaries(st *store.Store, f *filter, limit int, now time.Time) ([]store.Summary, error) {
 	sums, _, err := st.List(f.query())
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)
 	}
-	items := []*Item{}
+	out := []store.Summary{}
 	for _, s := range sums {
-		if limit > 0 && len(items) >= limit {
+		if limit > 0 && len(out) >= limit {
 			break
 		}
-		if !f.match(s, now) {
-			continue
+		if f.match(s, now) {
+			out = append(out, s)
 		}
-		it, err := loadItem(st, s)
-		if err != nil {
-			continue // deleted or moved away between List and Open
-		}
-		items = append(items, it)
 	}
-	return items, nil
+	return out, nil
+}
+
+// writeList prints the messages of list and wait: a table made from the
+// store's index alone, or with --json an array of Item, each message read in
+// full (To and Cc apart, attachment sizes and types, the envelope).
+func writeList(w io.Writer, st *store.Store, sums []store.Summary, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, loadItems(st, sums))
+	}
+	printTable(w, sums)
+	return nil
+}
+
+// loadItems reads the messages of sums, leaving out those deleted since.
+func loadItems(st *store.Store, sums []store.Summary) []*Item {
+	items := []*Item{}
+	for _, s := range sums {
+		if it, err := loadItem(st, s); err == nil {
+			items = append(items, it)
+		}
+	}
+	return items
 }
 
 // printTable prints one line per message: id, received, from, subject,
-// size, attachments and findings.
-func printTable(w io.Writer, items []*Item) {
-	for _, it := range items {
+// size, attachments and findings (as counted when the store took it in).
+func printTable(w io.Writer, sums []store.Summary) {
+	for _, s := range sums {
 		flags := " "
-		if !it.Seen {
+		if s.Unread {
 			flags = "N"
 		}
 		extra := ""
-		if n := len(it.Attachments); n > 0 {
+		if n := len(s.Attachments); n > 0 {
 			extra += fmt.Sprintf("  [%d attachment(s)]", n)
 		}
-		if c := it.Findings; c.Error+c.Warning > 0 {
+		if c := s.Findings; c.Error+c.Warning > 0 {
 			extra += fmt.Sprintf("  [%d error(s), %d warning(s)]", c.Error, c.Warning)
 		}
-		fmt.Fprintf(w, "%s %s  %s  %-30s  %s  (%s)%s\n", flags, it.ID, it.Received.Local().Format("2006-01-02 15:04:05"),
-			truncate(Clean(it.From), 30), Clean(it.Subject), smtpcore.FormatSize(it.Size), extra)
+		fmt.Fprintf(w, "%s %s  %s  %-30s  %s  (%s)%s\n", flags, s.ID, s.Received.Local().Format("2006-01-02 15:04:05"),
+			truncate(Clean(s.From), 30), Clean(s.Subject), smtpcore.FormatSize(s.Size), extra)
 	}
 }
 

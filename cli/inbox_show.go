@@ -64,7 +64,7 @@ func inboxShow(dir string, args []string, env Env) error {
 	if modes > 1 || (*part != "") != (*output != "") {
 		return fail(ExitUsage, "use one of --json, --raw, --text, --html, --part PATH --output FILE")
 	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, false)
 	if err != nil {
 		return err
 	}

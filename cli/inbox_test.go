@@ -327,6 +327,8 @@ func TestClean(t *testing.T) {
 		{"l1\r\nl2\tx", `l1\x0d\x0al2\x09x`, "l1\nl2\tx"},
 		{"\u202eevil", `\u202eevil`, `\u202eevil`},
 		{"\xff", `\xff`, `\xff`},
+		{"a\u009bb\x7f", `a\u009bb\x7f`, `a\u009bb\x7f`},
+		{"family 👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧"}, // a joiner is no control: the emoji stay whole
 	} {
 		if got := Clean(tc.in); got != tc.want {
 			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)

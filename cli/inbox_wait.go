@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"path/filepath"
 	"sort"
 	"time"
-
-	"github.com/fsnotify/fsnotify"
 
 	"letterbox/server/store"
 )
@@ -19,44 +16,33 @@ const pollInterval = time.Second
 // --since), printing them in arrival order, or fails with ExitNotFound when
 // --timeout passes first.
 //
-// It sees new mail at once by watching the store's new/ and cur/ folders
-// with inotify (fsnotify) and refreshing the index on each change; it also
-// looks once a second in case an event was missed.
+// It sees new mail at once through the store's events (its watcher follows
+// new/ and cur/); it also refreshes once a second in case the store cannot
+// watch.
 func inboxWait(dir string, args []string, env Env) error {
 	fs := newFlagSet("letterbox inbox", "letterbox inbox [--store DIR] wait [flags]", env.Stderr)
 	var f filter
-	addFilterFlags(fs, &f, true)
+	addFilterFlags(fs, &f)
 	count := fs.Int("count", 1, "how many matching messages to wait for")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait before giving up (exit code 3)")
 	asJSON := fs.Bool("json", false, "print a JSON array, as list --json does")
-	ops, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(ops) > 0 {
-		return fail(ExitUsage, "unexpected argument %q", Clean(ops[0]))
-	}
-	if err := f.compile(); err != nil {
+	if err := parseFilterFlags(fs, &f, args); err != nil {
 		return err
 	}
 	if *count < 1 || *timeout <= 0 {
 		return fail(ExitUsage, "--count and --timeout must be positive")
 	}
-	st, err := openStore(dir)
+	st, err := openStore(dir, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	w := newWaiter(st, f, time.Now())
-	items, err := w.run(*count, *timeout)
+	sums, err := w.run(*count, *timeout)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return writeJSON(env.Stdout, items)
-	}
-	printTable(env.Stdout, items)
-	return nil
+	return writeList(env.Stdout, st, sums, *asJSON)
 }
 
 // waiter counts the messages that arrive after it starts.
@@ -80,55 +66,39 @@ func newWaiter(st *store.Store, f filter, start time.Time) *waiter {
 	return w
 }
 
-// run waits for count matches or the timeout.
-func (w *waiter) run(count int, timeout time.Duration) ([]*Item, error) {
-	changed := make(chan struct{}, 1)
-	if fw, err := fsnotify.NewWatcher(); err == nil {
-		defer fw.Close()
-		for _, d := range []string{"new", "cur"} {
-			_ = fw.Add(filepath.Join(w.st.Dir(), d)) // on failure the poll still sees the mail
-		}
-		go func() {
-			for range fw.Errors { // an overflow or a lost watch: the poll covers it
-			}
-		}()
-		go func() {
-			for range fw.Events {
-				select {
-				case changed <- struct{}{}:
-				default:
-				}
-			}
-		}()
-	}
+// run waits for count matches or the timeout. The store's own watcher
+// (server/store/watch.go) refreshes the index when another process delivers
+// and publishes Added; wait wakes on any event and lists again. The poll
+// covers a store that cannot watch (it refreshes, which publishes too).
+func (w *waiter) run(count int, timeout time.Duration) ([]store.Summary, error) {
+	events, cancel := w.st.Subscribe(16)
+	defer cancel()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
-	var found []store.Summary
 	for {
-		var err error
-		if found, err = w.matches(); err != nil {
+		found, err := w.matches()
+		if err != nil {
 			return nil, err
 		}
 		if len(found) >= count {
-			return w.load(found[:count]), nil
+			return found[:count], nil
 		}
 		select {
-		case <-changed:
+		case <-events:
 		case <-tick.C:
+			if err := w.st.Refresh(); err != nil {
+				return nil, fail(ExitStore, "%v", err)
+			}
 		case <-deadline.C:
 			return nil, fail(ExitNotFound, "timed out after %s: %d of %d matching message(s) arrived", timeout, len(found), count)
 		}
 	}
 }
 
-// matches refreshes the index and returns the matching new messages,
-// oldest first.
+// matches returns the matching new messages the index holds, oldest first.
 func (w *waiter) matches() ([]store.Summary, error) {
-	if err := w.st.Refresh(); err != nil {
-		return nil, fail(ExitStore, "%v", err)
-	}
 	sums, _, err := w.st.List(w.f.query())
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)
@@ -141,14 +111,4 @@ func (w *waiter) matches() ([]store.Summary, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Received.Before(out[j].Received) })
 	return out, nil
-}
-
-func (w *waiter) load(sums []store.Summary) []*Item {
-	items := []*Item{}
-	for _, s := range sums {
-		if it, err := loadItem(w.st, s); err == nil { // else deleted since List
-			items = append(items, it)
-		}
-	}
-	return items
 }

@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"io"
-	"strings"
+	"slices"
 	"time"
-
-	"github.com/emersion/go-message/textproto"
 
 	"letterbox/server/store"
 	"letterbox/smtpcore/msg"
@@ -31,9 +28,8 @@ type Item struct {
 	Seen         bool          `json:"seen"`
 	Findings     lint.Counts   `json:"findings"`
 	view         *msg.View     // for show and echo
-	raw          []byte        // the bytes as stored, for show --raw and lint
+	raw          []byte        // the bytes as stored, for show --raw and --part
 	record       *store.Record // nil for mail another tool dropped in
-	lint         []lint.Finding
 }
 
 // Attachment is one attachment of an Item.
@@ -50,20 +46,30 @@ const maxRead = 64 << 20
 // Date, as the Inbox shows them), the message through smtpcore/msg (To and
 // Cc apart, attachments), its session record and its findings.
 func loadItem(st *store.Store, s store.Summary) (*Item, error) {
-	rc, err := st.Open(s.ID)
+	raw, rec, err := readMessage(st, s.ID)
 	if err != nil {
 		return nil, err
-	}
-	raw, err := io.ReadAll(io.LimitReader(rc, maxRead))
-	rc.Close()
-	if err != nil {
-		return nil, err
-	}
-	rec, err := st.Record(s.ID)
-	if err != nil {
-		rec = nil // none (another tool's mail) or unreadable: the envelope is unknown
 	}
 	return newItem(s, raw, rec), nil
+}
+
+// readMessage reads up to maxRead bytes of message id and its session
+// record, nil when there is none (another tool's mail) or it is unreadable:
+// the envelope is then unknown.
+func readMessage(st *store.Store, id string) (raw []byte, rec *store.Record, err error) {
+	rc, err := st.Open(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err = io.ReadAll(io.LimitReader(rc, maxRead))
+	rc.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec, err = st.Record(id); err != nil {
+		rec = nil
+	}
+	return raw, rec, nil
 }
 
 // newItem builds an Item from its parts; rec may be nil.
@@ -72,7 +78,7 @@ func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
 	it := &Item{
 		ID: s.ID, From: s.From, Subject: s.Subject, Received: s.Received, Size: s.Size,
 		EnvelopeFrom: s.MailFrom, EnvelopeTo: nonNil(s.Rcpts), Seen: !s.Unread,
-		To: addressList(raw, "To", v.To), Cc: addressList(raw, "Cc", v.Cc), Attachments: []Attachment{},
+		To: nonNil(v.ToList), Cc: nonNil(v.CcList), Attachments: []Attachment{},
 		view: v, raw: raw, record: rec,
 	}
 	if !s.Date.IsZero() {
@@ -82,62 +88,27 @@ func newItem(s store.Summary, raw []byte, rec *store.Record) *Item {
 	for _, p := range v.Attachments {
 		it.Attachments = append(it.Attachments, Attachment{Name: p.Filename, Size: p.Size, Type: p.ContentType})
 	}
-	it.lint = lint.Check(raw, rec.LintEnvelope())
-	it.Findings = lint.Count(it.lint)
+	it.Findings = lint.Count(findings(raw, rec))
 	return it
 }
+
+// findings returns the message's conformance findings: those the store kept
+// with its record at commit (server/store/findings.go) when they cover the
+// whole message, else a fresh check. The store checks at most 8 MiB at
+// ingest and then adds lint.truncated; a fresh check reads up to
+// lint.DefaultMaxBytes. `inbox lint` always checks afresh.
+func findings(raw []byte, rec *store.Record) []lint.Finding {
+	if rec != nil && rec.Linted && !slices.ContainsFunc(rec.Findings, isTruncated) {
+		return rec.Findings
+	}
+	return lint.Check(raw, rec.LintEnvelope())
+}
+
+func isTruncated(f lint.Finding) bool { return f.Rule == "lint.truncated" }
 
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
 	return s
-}
-
-// addressList returns the addresses of the top-level field name, each as
-// "Name <addr>" (RFC 2047 decoded by smtpcore/msg) or "addr". When the field
-// does not parse, it falls back to display, msg.View's decoded form, split
-// at commas.
-func addressList(raw []byte, name, display string) []string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
-	if err != nil && h.Len() == 0 {
-		return splitList(display)
-	}
-	list, err := msg.ParseAddressList(h.Get(name))
-	if err != nil {
-		return splitList(display)
-	}
-	out := []string{}
-	for _, a := range list {
-		if a.Name != "" {
-			out = append(out, a.Name+" <"+a.Address+">")
-		} else {
-			out = append(out, a.Address)
-		}
-	}
-	return out
-}
-
-// splitList splits msg.View's "A <a@x>, B <b@y>" display form into entries,
-// keeping commas inside quoted names.
-func splitList(s string) []string {
-	out := []string{}
-	quoted, start := false, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			quoted = !quoted
-		case ',':
-			if !quoted {
-				if e := strings.TrimSpace(s[start:i]); e != "" {
-					out = append(out, e)
-				}
-				start = i + 1
-			}
-		}
-	}
-	if e := strings.TrimSpace(s[start:]); e != "" {
-		out = append(out, e)
-	}
-	return out
 }

@@ -2,48 +2,28 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/term"
+
+	"letterbox/smtpcore"
 )
 
-var sprintf = fmt.Sprintf
-
-// Clean makes peer-supplied text safe for one line of a terminal: control
-// and format characters (C0, DEL, C1, bidi overrides, line and paragraph
-// separators) become \xNN or \uNNNN, invalid UTF-8 bytes \xNN.
-func Clean(s string) string { return escapeText(s, false) }
+// Clean makes peer-supplied text safe for one line of a terminal: what
+// smtpcore.Printable escapes (C0 and C1 controls, DEL, bidi formatting,
+// invalid UTF-8), and tab too, which would break a table's columns.
+func Clean(s string) string { return strings.ReplaceAll(smtpcore.Printable(s), "\t", `\x09`) }
 
 // CleanBlock is Clean for a block of text: newlines and tabs stay, a CR
 // before a newline is dropped, every other control character is escaped.
 func CleanBlock(s string) string {
-	return escapeText(strings.ReplaceAll(s, "\r\n", "\n"), true)
-}
-
-func escapeText(s string, block bool) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case block && (r == '\n' || r == '\t'):
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029':
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += n
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = smtpcore.Printable(l)
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
 // writeJSON writes v as indented JSON with a final newline. HTML characters

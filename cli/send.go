@@ -172,14 +172,7 @@ a flag: it comes from --password-env or a prompt that does not echo.
 
 flags:
 `)
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		fmt.Fprintf(w, "  %s\n        %s", strings.TrimSpace("--"+f.Name+" "+name), usage)
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w)
-	})
+	printFlags(w, fs)
 	fmt.Fprint(w, "\nexit codes:\n")
 	for _, e := range exitCodes {
 		fmt.Fprintf(w, "  %3d  %s\n", e.code, e.meaning)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -162,18 +161,7 @@ func serveUsage(fs *flag.FlagSet) {
 		"Runs the SMTP server without a window. Every message it receives is kept in\n"+
 		"the store (a Maildir); nothing is relayed. SIGINT or SIGTERM stops it: sessions\n"+
 		"in flight get 30 s to finish.\n\nflags:\n")
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
-		if name != "" {
-			line += " " + strings.ToUpper(name)
-		}
-		fmt.Fprintf(w, "%s\n    \t%s", line, usage)
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w)
-	})
+	printFlags(w, fs)
 }
 
 // sizeFlag is a byte count given as 26214400, 25M, 25MB or 25MiB (K, M and G
