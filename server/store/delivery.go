@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"letterbox/smtpcore/msg/lint"
 	"os"
 	"path/filepath"
@@ -195,7 +196,7 @@ func (d *Delivery) finishFile(rec *Record) error {
 	if err == nil {
 		// Checked once, here, and kept with the record: a rebuild of the
 		// index reads the findings instead of checking every message again.
-		rec.Findings, rec.Linted = lintPath(d.f.Name(), rec)
+		rec.Findings, rec.Linted = lintMessage(io.NewSectionReader(d.f, 0, d.size), rec)
 	}
 	var rf file
 	if err == nil {

@@ -272,8 +272,9 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	}
 	if rec != nil && rec.Linted {
 		sum.Findings = lint.Count(rec.Findings) // checked at commit
-	} else if _, err := f.Seek(0, io.SeekStart); err == nil {
-		sum.Findings = lintCounts(f, rec)
+	} else {
+		findings, _ := lintMessage(io.NewSectionReader(f, 0, st.Size()), rec)
+		sum.Findings = lint.Count(findings)
 	}
 	return newEntry(sum, dir, name, hasRecord), nil
 }
