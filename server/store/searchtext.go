@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -95,20 +96,11 @@ func (s *Store) searchText(e *entry, buf []byte) ([]byte, error) {
 
 // readAllInto reads r to its end into buf[:0], growing it as needed.
 func readAllInto(r io.Reader, buf []byte) ([]byte, error) {
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, fmt.Errorf("store: search: %w", err)
-		}
+	b := bytes.NewBuffer(buf[:0])
+	if _, err := b.ReadFrom(r); err != nil {
+		return b.Bytes(), fmt.Errorf("store: search: %w", err)
 	}
+	return b.Bytes(), nil
 }
 
 // cleanSearchText removes the search text files whose message is gone and
