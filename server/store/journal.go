@@ -35,16 +35,14 @@ func (s *Store) recoverTmp(c tmpCleaner) int {
 	if err != nil || len(ents) == 0 {
 		return 0
 	}
-	published := map[string]bool{}
-	for _, sub := range []string{dirNew, dirCur} {
-		ns, err := readNames(filepath.Join(s.dir, sub))
-		if err != nil {
-			s.log.WithError(err).Warn("store: cannot list the Maildir; leaving tmp/ alone")
-			return 0
-		}
-		for _, n := range ns {
-			published[idFromName(n)] = true
-		}
+	names, err := s.listMaildir()
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list the Maildir; leaving tmp/ alone")
+		return 0
+	}
+	published := make(map[string]bool, len(names))
+	for _, dn := range names {
+		published[idFromName(dn.name)] = true
 	}
 	boot := bootTime()
 	n := 0
