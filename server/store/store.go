@@ -134,7 +134,7 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	start := time.Now()
 	if s.owner {
-		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), alive: processAlive}
+		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), boot: bootTime(), alive: processAlive}
 		s.recoverTmp(c) // before c.clean: journal.go
 		own, foreign, err := c.clean(filepath.Join(s.dir, dirTmp))
 		if err != nil {
