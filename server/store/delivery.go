@@ -143,9 +143,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	d.closed = true
 	m := d.scan.finish()
-	if err := s.writeSearchText(d.id, searchTextOf(m)); err != nil {
-		s.log.WithError(err).Warn("store: cannot keep search text") // a search makes it again
-	}
+	s.keepSearchText(d.id, m)
 	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
 	sum.Findings = lint.Count(rec.Findings)

@@ -250,9 +250,7 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	m, _ := msg.Summarize(br, readLimits) // a damaged message is indexed as far as it reads
 	id := idFromName(name)
 	if !s.hasSearchText(id) {
-		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {
-			s.log.WithError(err).Warn("store: cannot keep search text")
-		}
+		s.keepSearchText(id, m)
 	}
 	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()

@@ -41,6 +41,17 @@ func (s *Store) textPath(id string) string {
 	return filepath.Join(s.dir, dirText, id)
 }
 
+// keepSearchText stores the search text of message id, read as m, and
+// returns it. A failure is logged, not returned: a search makes the file
+// again.
+func (s *Store) keepSearchText(id string, m msg.Summary) string {
+	text := searchTextOf(m)
+	if err := s.writeSearchText(id, text); err != nil {
+		s.log.WithError(err).Warn("store: cannot keep search text")
+	}
+	return text
+}
+
 // writeSearchText stores the search text of id, replacing any: it is
 // written to a temporary file and renamed, so a reader never sees half of
 // one. It is not synced; a torn or lost one is made again.
@@ -87,11 +98,7 @@ func (s *Store) searchText(e *entry, buf []byte) ([]byte, error) {
 	}
 	m, _ := msg.Summarize(mf, readLimits) // a damaged message is searched as far as it reads
 	_ = mf.Close()
-	text := searchTextOf(m)
-	if werr := s.writeSearchText(e.sum.ID, text); werr != nil {
-		s.log.WithError(werr).Warn("store: cannot keep search text")
-	}
-	return append(buf[:0], text...), nil
+	return append(buf[:0], s.keepSearchText(e.sum.ID, m)...), nil
 }
 
 // readAllInto reads r to its end into buf[:0], growing it as needed.
