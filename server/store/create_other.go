@@ -4,7 +4,7 @@ package store
 
 import "os"
 
-// createExcl creates path for writing, failing (os.ErrExist) when it exists.
+// createExcl creates path for reading and writing, failing (os.ErrExist) when it exists.
 func createExcl(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 }

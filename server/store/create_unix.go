@@ -7,13 +7,13 @@ import (
 	"syscall"
 )
 
-// createExcl creates path for writing, failing (os.ErrExist) when it exists.
-// It is os.OpenFile(path, O_WRONLY|O_CREATE|O_EXCL, 0o600) without the
+// createExcl creates path for reading and writing, failing (os.ErrExist) when it exists.
+// It is os.OpenFile(path, O_RDWR|O_CREATE|O_EXCL, 0o600) without the
 // netpoller's try on a regular file (two fcntl pairs and a refused
 // epoll_ctl per file), which a delivery would pay twice per message.
 func createExcl(path string) (*os.File, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
+		fd, err := syscall.Open(path, syscall.O_RDWR|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
 		switch err {
 		case nil:
 			return os.NewFile(uintptr(fd), path), nil

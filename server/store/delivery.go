@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"letterbox/smtpcore/msg/lint"
 	"os"
 	"path/filepath"
@@ -142,9 +143,7 @@ func (d *Delivery) Commit(rec Record) (Summary, error) {
 	}
 	d.closed = true
 	m := d.scan.finish()
-	if err := s.writeSearchText(d.id, searchTextOf(m)); err != nil {
-		s.log.WithError(err).Warn("store: cannot keep search text") // a search makes it again
-	}
+	s.keepSearchText(d.id, m)
 	sum := summaryOf(d.id, d.size, m)
 	sum.Received, sum.MailFrom, sum.Rcpts = rec.Received, rec.MailFrom, rec.Rcpts
 	sum.Findings = lint.Count(rec.Findings)
@@ -195,7 +194,7 @@ func (d *Delivery) finishFile(rec *Record) error {
 	if err == nil {
 		// Checked once, here, and kept with the record: a rebuild of the
 		// index reads the findings instead of checking every message again.
-		rec.Findings, rec.Linted = lintPath(d.f.Name(), rec)
+		rec.Findings, rec.Linted = lintMessage(io.NewSectionReader(d.f, 0, d.size), rec)
 	}
 	var rf file
 	if err == nil {

@@ -90,6 +90,7 @@
 // A Store is safe for concurrent use: many server sessions deliver at once
 // while the GUI lists and reads. One Store per directory is the expected use;
 // a second process may open the same directory, but only the first one (the
-// holder of STORE/letterbox-meta/lock) cleans tmp/ and stray records, and each
+// holder of STORE/letterbox-meta/lock; a store opened with Options.Reader
+// never takes it) cleans tmp/ and stray records, and each
 // process follows the other's deliveries through its watcher (or Refresh).
 package store

@@ -2,7 +2,6 @@ package store
 
 import (
 	"io"
-	"os"
 	"strings"
 
 	"letterbox/smtpcore"
@@ -57,42 +56,26 @@ func (rec *Record) LintEnvelope() lint.Envelope {
 	return env
 }
 
-// lintCounts checks the stored message r against RFC 5322, MIME, RFC 2047
-// and its envelope (smtpcore/msg/lint), once at ingest and again when the
-// index is rebuilt, and returns how many findings of each severity it has.
-// The findings are kept with the message's record (lintPath, at commit) and
-// their counts in the index (the Inbox row's badge, `inbox list`), so a
-// rebuild reads them; lintCounts checks again only messages without them
-// (older records, mail another program delivered). A message that cannot be
-// read has no counts.
+// lintMessage checks the stored message r against RFC 5322, MIME, RFC 2047
+// and its envelope (smtpcore/msg/lint) and returns the findings, and whether
+// the check ran (false when r cannot be read). It runs once per message, at
+// commit on the file just written; the findings are kept with the record
+// and their counts in the index (the Inbox row's badge, `inbox list`), so a
+// rebuild of the index reads them and checks again only messages without
+// them (older records, mail another program delivered).
 //
-// At ingest only the first lintIngestMax bytes are checked, so that a huge
-// message does not cost its size again in memory on the way to the 250 (the
-// linter holds what it checks); such a message gets the linter's
-// lint.truncated finding, and the Findings tab and `inbox lint`, which
-// check up to lint.DefaultMaxBytes, give the whole story.
-func lintCounts(r io.Reader, rec *Record) lint.Counts {
+// Only the first lintIngestMax bytes are checked, so that a huge message
+// does not cost its size again in memory on the way to the 250 (the linter
+// holds what it checks); such a message gets the linter's lint.truncated
+// finding, and the Findings tab and `inbox lint`, which check up to
+// lint.DefaultMaxBytes, give the whole story.
+func lintMessage(r io.Reader, rec *Record) ([]lint.Finding, bool) {
 	findings, err := lint.CheckReader(r, lintIngestMax, rec.LintEnvelope())
-	if err != nil {
-		return lint.Counts{}
-	}
-	return lint.Count(findings)
-}
-
-// lintIngestMax bounds what the linter reads of one message at ingest.
-const lintIngestMax = 8 << 20
-
-// lintPath checks the file at path as lintCounts does and returns the
-// findings, and whether the check ran (false when the file cannot be read).
-func lintPath(path string, rec *Record) ([]lint.Finding, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	findings, err := lint.CheckReader(f, lintIngestMax, rec.LintEnvelope())
 	if err != nil {
 		return nil, false
 	}
 	return findings, true
 }
+
+// lintIngestMax bounds what the linter reads of one message.
+const lintIngestMax = 8 << 20

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,5 +66,55 @@ func TestFindingsCountedAtIngestAndRebuild(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the message another program put in cur/ is not listed")
+	}
+}
+
+// TestRebuildReadsKeptFindings checks that a rebuilt index takes the counts
+// from a record that was checked at commit, without checking the message
+// again, and checks a message whose record was never checked (an older
+// version's). The record is edited so that the two ways disagree.
+func TestRebuildReadsKeptFindings(t *testing.T) {
+	broken := "From: Mallory <mallory@example.org>\r\nTo: bob@example.net\r\nSubject: no date\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nCaf\xe9\r\n"
+	rec := Record{MailFrom: "mallory@example.org", Rcpts: []string{"bob@example.net"}}
+	checked := lint.Count(lint.Check([]byte(broken), rec.LintEnvelope()))
+	if checked == (lint.Counts{}) {
+		t.Fatalf("the broken message has no findings; the test needs some")
+	}
+	for _, tc := range []struct {
+		name   string
+		linted bool
+		want   lint.Counts
+	}{
+		{"kept findings are read", true, lint.Counts{}},
+		{"an unchecked record is checked", false, checked},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := openStore(t, dir)
+			id := deliver(t, s, broken, rec).ID
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.readRecord(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Findings, r.Linted = nil, tc.linted
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(s.recordPath(id), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, indexFile)); err != nil {
+				t.Fatalf("remove the index cache: %v", err)
+			}
+			s = openStore(t, dir)
+			if got, err := s.Get(id); err != nil || got.Findings != tc.want {
+				t.Errorf("after a rebuild Get(%s).Findings = %+v (err %v), want %+v", id, got.Findings, err, tc.want)
+			}
+		})
 	}
 }

@@ -14,7 +14,7 @@ import (
 // each sync made durable and can show the disk as a power loss would
 // leave it.
 type fileSys interface {
-	// create makes a new file for writing, failing (os.ErrExist) when
+	// create makes a new file for reading and writing, failing (os.ErrExist) when
 	// path exists.
 	create(path string) (file, error)
 	// link gives the file at oldPath a second name, failing (os.ErrExist)
@@ -34,9 +34,11 @@ type fileSys interface {
 	syncDir(path string) error
 }
 
-// file is a file a delivery writes: the message in tmp/ or its record.
+// file is a file a delivery writes: the message in tmp/ or its record. It
+// reads too: Commit checks the message it wrote (lintMessage) through it.
 type file interface {
 	io.Writer
+	io.ReaderAt
 	io.Closer
 	Name() string
 }

@@ -250,9 +250,7 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	m, _ := msg.Summarize(br, readLimits) // a damaged message is indexed as far as it reads
 	id := idFromName(name)
 	if !s.hasSearchText(id) {
-		if err := s.writeSearchText(id, searchTextOf(m)); err != nil {
-			s.log.WithError(err).Warn("store: cannot keep search text")
-		}
+		s.keepSearchText(id, m)
 	}
 	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()
@@ -272,8 +270,9 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	}
 	if rec != nil && rec.Linted {
 		sum.Findings = lint.Count(rec.Findings) // checked at commit
-	} else if _, err := f.Seek(0, io.SeekStart); err == nil {
-		sum.Findings = lintCounts(f, rec)
+	} else {
+		findings, _ := lintMessage(io.NewSectionReader(f, 0, st.Size()), rec)
+		sum.Findings = lint.Count(findings)
 	}
 	return newEntry(sum, dir, name, hasRecord), nil
 }

@@ -202,3 +202,17 @@ func TestOpenRemovesStraySearchText(t *testing.T) {
 		t.Errorf("search texts after Open = %q, want only %s", got, kept.ID)
 	}
 }
+
+// TestReadAllIntoReusesBuffer checks that a search worker's buffer, reused
+// from file to file, holds exactly the file just read: no bytes of a longer
+// earlier one, and all of one longer than its capacity.
+func TestReadAllIntoReusesBuffer(t *testing.T) {
+	buf := make([]byte, 0, 8)
+	for _, text := range []string{"a longer text than eight bytes", "short", "", strings.Repeat("x", 5000)} {
+		var err error
+		buf, err = readAllInto(strings.NewReader(text), buf)
+		if err != nil || string(buf) != text {
+			t.Errorf("readAllInto(%d bytes) = %d bytes %.20q, %v", len(text), len(buf), buf, err)
+		}
+	}
+}

@@ -23,10 +23,8 @@ func checksumString(c uint32) string { return fmt.Sprintf("%08x", c) }
 // tmp/ without its name in new/: the session record is the journal entry of
 // a commit, synced with the message, and a tmp/ file counts as committed
 // only if its record decodes and names its exact size and CRC-32C. Only
-// Letterbox's own tmp/ names of this host are looked at, and only those
-// whose writer is gone (c's rule, or the file is older than the last boot,
-// so a pid reused since cannot keep it); a running writer publishes its file
-// itself. Files in tmp/ whose id is already in new/ or cur/ are the tmp/
+// Letterbox's own tmp/ names of this host whose writer is gone
+// (c.writerGone) are looked at; a running writer publishes its file itself. Files in tmp/ whose id is already in new/ or cur/ are the tmp/
 // names of published messages; they and every file that is not whole are
 // left for c.clean. It returns how many messages it published.
 func (s *Store) recoverTmp(c tmpCleaner) int {
@@ -35,28 +33,24 @@ func (s *Store) recoverTmp(c tmpCleaner) int {
 	if err != nil || len(ents) == 0 {
 		return 0
 	}
-	published := map[string]bool{}
-	for _, sub := range []string{dirNew, dirCur} {
-		ns, err := readNames(filepath.Join(s.dir, sub))
-		if err != nil {
-			s.log.WithError(err).Warn("store: cannot list the Maildir; leaving tmp/ alone")
-			return 0
-		}
-		for _, n := range ns {
-			published[idFromName(n)] = true
-		}
+	names, err := s.listMaildir()
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list the Maildir; leaving tmp/ alone")
+		return 0
 	}
-	boot := bootTime()
+	published := make(map[string]bool, len(names))
+	for _, dn := range names {
+		published[idFromName(dn.name)] = true
+	}
 	n := 0
 	for _, e := range ents {
 		name := e.Name()
-		pid, host, ok := parseTmpName(name)
 		id := tmpID(name)
-		if !ok || host != c.host || published[id] || !validName(id) {
+		if published[id] || !validName(id) {
 			continue
 		}
 		info, err := e.Info()
-		if err != nil || (pid != c.pid && c.alive(pid) && !info.ModTime().Before(boot)) {
+		if err != nil || !c.writerGone(name, info.ModTime()) {
 			continue
 		}
 		if !s.wholeInTmp(id, filepath.Join(tmpDir, name)) {

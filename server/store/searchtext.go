@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,17 @@ func searchTextOf(m msg.Summary) string {
 
 func (s *Store) textPath(id string) string {
 	return filepath.Join(s.dir, dirText, id)
+}
+
+// keepSearchText stores the search text of message id, read as m, and
+// returns it. A failure is logged, not returned: a search makes the file
+// again.
+func (s *Store) keepSearchText(id string, m msg.Summary) string {
+	text := searchTextOf(m)
+	if err := s.writeSearchText(id, text); err != nil {
+		s.log.WithError(err).Warn("store: cannot keep search text")
+	}
+	return text
 }
 
 // writeSearchText stores the search text of id, replacing any: it is
@@ -86,29 +98,16 @@ func (s *Store) searchText(e *entry, buf []byte) ([]byte, error) {
 	}
 	m, _ := msg.Summarize(mf, readLimits) // a damaged message is searched as far as it reads
 	_ = mf.Close()
-	text := searchTextOf(m)
-	if werr := s.writeSearchText(e.sum.ID, text); werr != nil {
-		s.log.WithError(werr).Warn("store: cannot keep search text")
-	}
-	return append(buf[:0], text...), nil
+	return append(buf[:0], s.keepSearchText(e.sum.ID, m)...), nil
 }
 
 // readAllInto reads r to its end into buf[:0], growing it as needed.
 func readAllInto(r io.Reader, buf []byte) ([]byte, error) {
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, fmt.Errorf("store: search: %w", err)
-		}
+	b := bytes.NewBuffer(buf[:0])
+	if _, err := b.ReadFrom(r); err != nil {
+		return b.Bytes(), fmt.Errorf("store: search: %w", err)
 	}
+	return b.Bytes(), nil
 }
 
 // cleanSearchText removes the search text files whose message is gone and

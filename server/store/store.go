@@ -38,6 +38,11 @@ type Options struct {
 	// NoWatch turns off following other programs' changes to new/ and cur/
 	// (watch.go); Refresh then catches up on demand.
 	NoWatch bool
+	// Reader opens the store without ever taking its lock file: the
+	// process is a reader that never cleans tmp/, records or search texts
+	// (a command-line tool that only lists or waits), even when no server
+	// or app holds the lock, which stays free for the one that starts next.
+	Reader bool
 }
 
 // Store is a Maildir with session records and an index cache. All methods are
@@ -109,7 +114,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if s.opts.SaveInterval <= 0 {
 		s.opts.SaveInterval = 30 * time.Second
 	}
-	s.owner, s.unlock = lockStore(LockPath(abs))
+	s.unlock = func() {}
+	if !opts.Reader {
+		s.owner, s.unlock = lockStore(LockPath(abs))
+	}
 	if err := s.load(); err != nil {
 		s.unlock()
 		return nil, err
@@ -126,7 +134,7 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) load() error {
 	start := time.Now()
 	if s.owner {
-		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), alive: processAlive}
+		c := tmpCleaner{host: s.host, pid: os.Getpid(), now: time.Now(), boot: bootTime(), alive: processAlive}
 		s.recoverTmp(c) // before c.clean: journal.go
 		own, foreign, err := c.clean(filepath.Join(s.dir, dirTmp))
 		if err != nil {

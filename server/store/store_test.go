@@ -390,3 +390,39 @@ func TestConcurrentCommits(t *testing.T) {
 		t.Errorf("Domains() = %q, want 5 domains", got)
 	}
 }
+
+// TestReaderNeverOwns checks Options.Reader: with the lock free, a reader
+// leaves it free for the next owner and cleans nothing (a stray record stays,
+// as the owner alone may remove it), yet lists the store.
+func TestReaderNeverOwns(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	kept := deliver(t, s, sampleMsg, Record{MailFrom: "a@b.test"})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(dir, dirRecords, "STRAY.json")
+	if err := os.WriteFile(stray, []byte(`{"id":"STRAY"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := Open(dir, Options{Reader: true})
+	if err != nil {
+		t.Fatalf("Open(Reader) error: %v", err)
+	}
+	defer r.Close()
+	if r.owner {
+		t.Errorf("a Reader store is the owner")
+	}
+	owner, unlock := lockStore(LockPath(dir))
+	unlock()
+	if !owner {
+		t.Errorf("the lock is taken while only a Reader store is open")
+	}
+	if _, err := os.Stat(stray); err != nil {
+		t.Errorf("a Reader store removed a stray record: Stat error %v", err)
+	}
+	if items, total, err := r.List(Query{}); err != nil || total != 1 || items[0].ID != kept.ID {
+		t.Errorf("Reader List = %v, %d, %v; want only %s", items, total, err, kept.ID)
+	}
+}

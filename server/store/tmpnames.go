@@ -69,24 +69,30 @@ type tmpCleaner struct {
 	host  string
 	pid   int
 	now   time.Time
+	boot  time.Time // when the system started (bootTime); zero if unknown
 	alive func(pid int) bool
 }
 
-// leftover reports whether the tmp/ file name, last modified at mtime, may
-// go: a Letterbox delivery of this host whose process is gone (or is this
-// one, which has none in flight before Open returns), or any file untouched
-// for 36 hours. Another program's file, or a delivery of a Letterbox process
-// that still runs (the app and `serve` may share a store) or that runs on
-// another host sharing the directory, stays until then.
-func (c tmpCleaner) leftover(name string, mtime time.Time) bool {
-	if c.now.Sub(mtime) > staleTmp {
-		return true
-	}
+// writerGone reports whether the tmp/ file name, last modified at mtime, is
+// a Letterbox delivery of this host that no process writes any more: its
+// process is this one (which has none in flight before Open returns) or is
+// gone, or the file is older than the last boot (so a pid reused since
+// cannot keep it). Another program's file, or a delivery of a Letterbox
+// process that still runs (the app and `serve` may share a store) or that
+// runs on another host sharing the directory, has a writer as far as
+// Letterbox can tell.
+func (c tmpCleaner) writerGone(name string, mtime time.Time) bool {
 	pid, host, ok := parseTmpName(name)
 	if !ok || host != c.host {
 		return false
 	}
-	return pid == c.pid || !c.alive(pid)
+	return pid == c.pid || mtime.Before(c.boot) || !c.alive(pid)
+}
+
+// leftover reports whether the tmp/ file name, last modified at mtime, may
+// go: its writer is gone, or it is untouched for 36 hours.
+func (c tmpCleaner) leftover(name string, mtime time.Time) bool {
+	return c.now.Sub(mtime) > staleTmp || c.writerGone(name, mtime)
 }
 
 // clean removes the leftovers in the tmp/ directory dir and returns how many

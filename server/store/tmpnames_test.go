@@ -118,3 +118,31 @@ func TestDeliveryTmpNameIsMarked(t *testing.T) {
 		t.Errorf("new/%s missing after Commit", d.ID())
 	}
 }
+
+// TestTmpLeftover checks the rule for tmp/ files with a fixed clock. The
+// row "live pid, before the boot" failed before recovery and clean-up shared
+// writerGone: recovery treated such a file as its writer's leftover (the pid
+// was reused since the boot) but the clean-up kept it for 36 hours.
+func TestTmpLeftover(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	c := tmpCleaner{host: "h", pid: 7, now: now, boot: now.Add(-time.Hour),
+		alive: func(pid int) bool { return pid == 42 }}
+	tests := []struct {
+		name  string
+		mtime time.Time
+		want  bool
+	}{
+		{"ID.letterbox.P7.h", now, true},                         // this process
+		{"ID.letterbox.P9.h", now, true},                         // its writer is gone
+		{"ID.letterbox.P42.h", now, false},                       // its writer runs
+		{"ID.letterbox.P42.h", now.Add(-2 * time.Hour), true},    // live pid, before the boot
+		{"ID.letterbox.P9.other", now, false},                    // another host's
+		{"1764500000.M1P2.host", now.Add(-2 * time.Hour), false}, // another program's
+		{"1764500000.M1P2.host", now.Add(-37 * time.Hour), true}, // untouched 37 h
+	}
+	for _, tt := range tests {
+		if got := c.leftover(tt.name, tt.mtime); got != tt.want {
+			t.Errorf("leftover(%s, %s ago) = %v, want %v", tt.name, now.Sub(tt.mtime), got, tt.want)
+		}
+	}
+}

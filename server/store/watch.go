@@ -79,8 +79,8 @@ func (s *Store) watch(w *fsnotify.Watcher) {
 // foreignChange reports whether ev may be a change the index does not know:
 // a name appearing that the index does not hold under that name, or a name
 // going that the index still holds. The store's own deliveries, moves and
-// deletes update the index themselves (a delivery's rename may be seen just
-// before its insert; the Refresh it costs then finds nothing to do).
+// deletes update the index themselves; a delivery's name in new/ is in
+// s.publishing from before it appears until after its insert.
 func (s *Store) foreignChange(ev fsnotify.Event) bool {
 	dir, name := filepath.Base(filepath.Dir(ev.Name)), filepath.Base(ev.Name)
 	if !validName(name) || ev.Op&(fsnotify.Create|fsnotify.Remove|fsnotify.Rename) == 0 {
