@@ -120,6 +120,8 @@ func TestAddressList(t *testing.T) {
 		{"team: a@x.test, b@y.test;", "", []string{"a@x.test", "b@y.test"}},
 		{"<<broken, \"x, y\" <<z", "", []string{"<<broken, \"x, y\" <<z"}},
 		{"a@x.test, <<b", "", []string{"a@x.test", "<<b"}},
+		{"a@[tag:b,c], <<d", "", []string{"a@[tag:b,c]", "<<d"}}, // RFC 5321 §4.1.3: dcontent may hold ","
+		{"(a, b) x@y.test, <<d", "", []string{"(a, b) x@y.test", "<<d"}},
 		{"", "", nil},
 	} {
 		got := addressList(tc.in, tc.hint)
