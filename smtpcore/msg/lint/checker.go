@@ -76,6 +76,8 @@ type entity struct {
 	bodyTo      int // one past the last body line
 	contentType string
 	params      params
+	disposition string // Content-Disposition type, lower case; "" when absent
+	dparams     params // Content-Disposition parameters
 	cte         string
 	multipart   bool
 }

@@ -35,11 +35,8 @@ func (c *checker) checkLeaf(e *entity) {
 	case "quoted-printable":
 		c.checkQP(e, path)
 	}
-	disp, dps := "", params(nil)
-	if f, ok := e.get("Content-Disposition"); ok {
-		disp, dps, _ = splitParams(f.value)
-	}
-	name, _, _ := dps.lookup("filename")
+	disp := e.disposition
+	name, _, _ := e.dparams.lookup("filename")
 	if name == "" {
 		name, _, _ = e.params.lookup("name")
 	}

@@ -29,8 +29,8 @@ func (c *checker) parseContentType(e *entity) {
 	}
 	e.multipart = strings.HasPrefix(e.contentType, "multipart/")
 	if f, ok := e.get("Content-Disposition"); ok {
-		_, ps, _ := splitParams(f.value)
-		c.checkParams(e, f, ps)
+		e.disposition, e.dparams, _ = splitParams(f.value)
+		c.checkParams(e, f, e.dparams)
 	}
 }
 
