@@ -71,7 +71,9 @@ func (c *checker) check8bit(e *entity, path string) {
 		if at < 0 {
 			continue
 		}
-		c.has8bitBody = true
+		if c.body8bitLine == 0 {
+			c.body8bitLine = i + 1
+		}
 		if e.cte == "8bit" || e.cte == "binary" {
 			return
 		}

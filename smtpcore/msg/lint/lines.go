@@ -65,6 +65,7 @@ func (c *checker) checkLines() {
 			}
 		}
 	}
+	c.bareLine = firstBare + 1
 	if bare > 0 {
 		l := c.lines[firstBare]
 		c.add("rfc5322.bare-cr-lf", Where{Line: firstBare + 1},

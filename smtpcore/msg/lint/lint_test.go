@@ -71,9 +71,34 @@ func TestRulesAreUnique(t *testing.T) {
 func TestFindingLines(t *testing.T) {
 	raw, _ := os.ReadFile("testdata/bad/many-faults.eml")
 	want := map[string]int{"rfc5322.address-syntax": 1, "rfc6532.header-not-utf8": 3, "env.bcc-leak": 4, "mime.qp-escape": 12, "practical.html-script": 12}
-	for _, f := range Check(raw, Envelope{}) {
-		if w, ok := want[f.Rule]; ok && f.Where.Line != w {
-			t.Errorf("%s at line %d, want %d", f.Rule, f.Where.Line, w)
+	checkLines(t, Check(raw, Envelope{}), want)
+}
+
+// TestEnvelopeLines: the envelope rules point at the first 8-bit header
+// line and body line of any part, not only of the top-level entity.
+func TestEnvelopeLines(t *testing.T) {
+	raw := []byte("From: a@x.test\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@x.test>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + // lines 1-6
+		"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n" + // 7-9
+		"Content-Disposition: inline; filename=\"gr\xc3\xbc\xc3\x9fe.txt\"\r\n\r\n" + // 10-11
+		"plain\r\nGr\xc3\xbc\xc3\x9fe\r\n--b--\r\n") // 12-14
+	checkLines(t, Check(raw, Envelope{Known: true}), map[string]int{
+		"env.utf8-without-smtputf8": 10, "env.8bit-without-8bitmime": 13,
+	})
+}
+
+// checkLines fails unless each rule in want was found, at its line.
+func checkLines(t *testing.T, fs []Finding, want map[string]int) {
+	t.Helper()
+	got := map[string]int{}
+	for _, f := range fs {
+		if _, ok := got[f.Rule]; !ok {
+			got[f.Rule] = f.Where.Line
+		}
+	}
+	for rule, line := range want {
+		if l, ok := got[rule]; !ok || l != line {
+			t.Errorf("%s at line %d (found %v), want line %d; findings %v", rule, l, ok, line, fs)
 		}
 	}
 }
