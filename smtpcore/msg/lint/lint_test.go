@@ -128,3 +128,51 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeCharset(t *testing.T) {
+	for _, tc := range []struct {
+		cs, in, want string
+		known, valid bool
+	}{
+		{"", "abc", "abc", true, true},
+		{"", "caf\xe9", "caf\xe9", true, false},
+		{"ascii", "caf\xe9", "caf\xe9", true, false},
+		{"utf-8", "caf\xc3\xa9", "café", true, true},
+		{"utf8", "caf\xe9", "caf\xe9", true, false},
+		{"iso-8859-1", "caf\xe9", "café", true, true},
+		{"koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет", true, true},
+		{"shift_jis", "\x82\xa0\xff", "あ\uFFFD", true, false},
+		{"windows-1252", "\xef\xbf\xbd", "ï¿½", true, true},
+		{"x-no-such-charset", "a", "a", false, false},
+	} {
+		got, known, valid := decodeCharset(tc.cs, []byte(tc.in))
+		if got != tc.want || known != tc.known || valid != tc.valid {
+			t.Errorf("decodeCharset(%q, %q) = %q, %v, %v; want %q, %v, %v", tc.cs, tc.in, got, known, valid, tc.want, tc.known, tc.valid)
+		}
+	}
+}
+
+// TestEncodedWordCharset: the charset of an encoded word is checked as a
+// part's is; a word without one (only a language) names no charset.
+func TestEncodedWordCharset(t *testing.T) {
+	head := "From: a@x.test\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@x.test>\r\nSubject: "
+	for _, tc := range []struct{ word, want string }{
+		{"=?utf-8?q?caf=C3=A9?=", ""},
+		{"=?iso-8859-1?q?caf=E9?=", ""},
+		{"=?us-ascii?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?ascii?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?utf-8?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?x-nope?q?a?=", "rfc2047.charset-unknown"},
+		{"=?*en?q?a?=", "rfc2047.charset-unknown"},
+	} {
+		var got []string
+		for _, f := range Check([]byte(head+tc.word+"\r\n\r\nx\r\n"), Envelope{}) {
+			if strings.HasPrefix(f.Rule, "rfc2047.") {
+				got = append(got, f.Rule)
+			}
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("Check(Subject: %s) rfc2047 rules = %q, want %q", tc.word, got, tc.want)
+		}
+	}
+}

@@ -1,15 +1,10 @@
 package lint
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/emersion/go-message/charset"
 )
 
 // encodedWord matches an RFC 2047 encoded word: =?charset?encoding?text?=.
@@ -65,24 +60,9 @@ func (c *checker) checkWord(w Where, word string) {
 		c.add("rfc2047.undecodable", w, fmt.Sprintf("the %s-encoded text does not decode: %v", enc, err), []byte(word))
 		return
 	}
-	switch cs {
-	case "utf-8", "utf8":
-		if !utf8.Valid(raw) {
-			c.add("rfc2047.undecodable", w, "the decoded text is not valid UTF-8", []byte(word))
-		}
-		return
-	case "us-ascii":
-		if firstHigh(raw) >= 0 {
-			c.add("rfc2047.undecodable", w, "8-bit bytes in a US-ASCII encoded word", []byte(word))
-		}
-		return
-	}
-	r, err := charset.Reader(cs, bytes.NewReader(raw))
-	if err != nil {
+	if _, known, valid := decodeCharset(cs, raw); !known || cs == "" { // "=?*en?q?…?=" names no charset
 		c.add("rfc2047.charset-unknown", w, fmt.Sprintf("charset %q is unknown", cs), []byte(word))
-		return
-	}
-	if out, err := io.ReadAll(r); err != nil || bytes.Count(out, []byte("\uFFFD")) > bytes.Count(raw, []byte("\uFFFD")) {
+	} else if !valid {
 		c.add("rfc2047.undecodable", w, fmt.Sprintf("the decoded text is not valid %s", cs), []byte(word))
 	}
 }
