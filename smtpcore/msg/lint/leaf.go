@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // maxDecoded is how much of a text part is decoded for the charset and HTML
@@ -134,7 +136,7 @@ func (c *checker) checkQP(e *entity, path string) {
 			if len(bytes.Trim(l[j+1:], " \t")) == 0 {
 				break // soft line break, maybe with transport padding
 			}
-			if j+2 < len(l) && isHex(l[j+1]) && isHex(l[j+2]) {
+			if _, ok := mimesyntax.HexOctet(l, j); ok {
 				continue
 			}
 			badEsc = true

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // parseContentType reads the entity's Content-Type and
@@ -36,7 +38,7 @@ func (c *checker) parseContentType(e *entity) {
 
 func validMediaType(ct string) bool {
 	t, sub, ok := strings.Cut(ct, "/")
-	return ok && isToken(t) && isToken(sub)
+	return ok && mimesyntax.IsToken(t) && mimesyntax.IsToken(sub)
 }
 
 // checkParams checks RFC 2231 continuations and encodings, and encoded words

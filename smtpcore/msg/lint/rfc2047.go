@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // encodedWord matches an RFC 2047 encoded word: =?charset?encoding?text?=.
@@ -76,10 +78,11 @@ func decodeQ(s string) ([]byte, error) {
 		case ch == '_':
 			out = append(out, ' ')
 		case ch == '=':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			o, ok := mimesyntax.HexOctet(s, i)
+			if !ok {
 				return out, fmt.Errorf("%q is not an =XX escape", s[i:min(len(s), i+3)])
 			}
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			out = append(out, o)
 			i += 2
 		case ch <= ' ' || ch >= 0x7f:
 			return out, fmt.Errorf("octet %#02x must be encoded", ch)
@@ -88,16 +91,6 @@ func decodeQ(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-func unhex(b byte) byte {
-	switch {
-	case b >= 'a':
-		return b - 'a' + 10
-	case b >= 'A':
-		return b - 'A' + 10
-	}
-	return b - '0'
 }
 
 // checkWordPlacement finds encoded words where RFC 2047 §5 (3) forbids them
