@@ -52,32 +52,14 @@ func keepWord(cs string, input io.Reader) (io.Reader, error) {
 }
 
 // splitAddressText splits an address list that does not parse at the
-// commas outside quoted strings, comments and angle brackets, and decodes
-// each piece as unstructured text.
+// commas outside quoted strings, comments, angle brackets and address
+// literals (splitList), and decodes each piece as unstructured text.
 func splitAddressText(v string) []string {
 	var out []string
-	add := func(s string) {
+	for _, s := range splitList(v) {
 		if s = strings.TrimSpace(oneLine(decodeWords(s))); s != "" {
 			out = append(out, s)
 		}
 	}
-	depth, quoted, start := 0, false, 0
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '<' || c == '(':
-			depth++
-		case (c == '>' || c == ')') && depth > 0:
-			depth--
-		case c == ',' && depth == 0:
-			add(v[start:i])
-			start = i + 1
-		}
-	}
-	add(v[start:])
 	return out
 }

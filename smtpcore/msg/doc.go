@@ -15,8 +15,9 @@
 // the style of go-message: a damaged message (broken multipart boundaries,
 // bad base64, unknown charsets, absurd nesting) gives a usable View plus a
 // non-fatal error; it never panics and its memory is bounded by ReadLimits.
-// HTMLToText and SanitizeHTML use the golang.org/x/net/html tokenizer
-// (WHATWG HTML tokenization rules).
+// HTMLToText uses the golang.org/x/net/html tokenizer (WHATWG HTML
+// tokenization rules); SanitizeHTML and SanitizeHTMLBody apply an allowlist
+// (bluemonday) over the same parser.
 //
 // This is Letterbox's one reading layer: the store's index and body search,
 // the message view and the command line all read mail through it, so they

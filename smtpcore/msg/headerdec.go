@@ -3,6 +3,8 @@ package msg
 import (
 	"encoding/base64"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // DecodeHeader decodes an unstructured header field value (RFC 5322
@@ -118,31 +120,16 @@ func decodeB(t string) ([]byte, bool) {
 func decodeQ(t string) []byte {
 	out := make([]byte, 0, len(t))
 	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case c == '_':
-			out = append(out, ' ')
-		case c == '=' && i+2 < len(t) && isHex(t[i+1]) && isHex(t[i+2]):
-			out = append(out, unhex(t[i+1])<<4|unhex(t[i+2]))
+		c := t[i]
+		if c == '_' {
+			c = ' '
+		} else if b, ok := mimesyntax.HexOctet(t, i); ok && c == '=' {
+			c = b
 			i += 2
-		default:
-			out = append(out, c)
 		}
+		out = append(out, c)
 	}
 	return out
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
 }
 
 // wordRun collects the octets of adjacent encoded words in one charset.

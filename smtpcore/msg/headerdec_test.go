@@ -123,6 +123,8 @@ func TestAddressList(t *testing.T) {
 		{`"x y"@example.test, Ann <"a\"b"@[192.0.2.1]>`, "", []string{`"x y"@example.test`, `Ann <"a\"b"@[192.0.2.1]>`}},
 		{"<<broken, \"x, y\" <<z", "", []string{"<<broken, \"x, y\" <<z"}},
 		{"a@x.test, <<b", "", []string{"a@x.test", "<<b"}},
+		{"a@[tag:b,c], <<d", "", []string{"a@[tag:b,c]", "<<d"}}, // RFC 5321 §4.1.3: dcontent may hold ","
+		{"(a, b) x@y.test, <<d", "", []string{"(a, b) x@y.test", "<<d"}},
 		{"", "", nil},
 	} {
 		got := addressList(tc.in, tc.hint)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"letterbox/smtpcore"
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // Header line lengths (RFC 5322 §2.1.1, RFC 2047 §2).
@@ -210,7 +211,7 @@ func paramTokens(name, value string, more bool) []string {
 		sep = ";"
 	}
 	if plainText(value) && len(value) < 60 {
-		if isToken(value) {
+		if mimesyntax.IsToken(value) {
 			return []string{name + "=" + value + sep}
 		}
 		return []string{name + `="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"` + sep}
@@ -251,20 +252,6 @@ func pctRune(r rune) string {
 		fmt.Fprintf(&b, "%%%02X", c)
 	}
 	return b.String()
-}
-
-// isToken reports an RFC 2045 §5.1 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // mediaTokens formats "type/subtype; p1=v1; p2=v2" for Content-Type or

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // parseMediaParams parses a Content-Type or Content-Disposition value
@@ -127,8 +129,8 @@ func joinSections(base string, secs map[int]section) (string, error) {
 func pctDecode(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+		if b, ok := mimesyntax.HexOctet(s, i); ok && s[i] == '%' {
+			out = append(out, b)
 			i += 2
 			continue
 		}
@@ -156,7 +158,10 @@ func nextParam(s string) (name, value, rest string, err error) {
 	name = strings.ToLower(strings.TrimSpace(s[:eq]))
 	s = strings.TrimLeft(s[eq+1:], " \t")
 	if strings.HasPrefix(s, `"`) {
-		value, rest, err = quotedValue(s)
+		var closed bool
+		if value, rest, closed = mimesyntax.Unquote(s); !closed {
+			err = errors.New("a quoted parameter value is not closed")
+		}
 		return name, value, rest, err
 	}
 	end := strings.IndexByte(s, ';')
@@ -164,25 +169,4 @@ func nextParam(s string) (name, value, rest string, err error) {
 		end = len(s)
 	}
 	return name, strings.TrimSpace(s[:end]), s[end:], nil
-}
-
-// quotedValue reads an RFC 5322 quoted-string at the start of s (RFC 2045
-// §5.1 allows one as a parameter value), undoing backslash escapes. An
-// unclosed quote runs to the end of the field.
-func quotedValue(s string) (string, string, error) {
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
-			}
-		case '"':
-			return b.String(), s[i+1:], nil
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), "", errors.New("a quoted parameter value is not closed")
 }

@@ -75,3 +75,21 @@ func TestHTMLMetaCharset(t *testing.T) {
 		t.Errorf("Text of a KOI8-R HTML body labelled by <meta> only = %q, want %q", v.Text, "Привет")
 	}
 }
+
+// TestHeaderHintTopLevel reads raw 8-bit header text in the top-level
+// Content-Type's charset, even on a multipart and before a text part in
+// another charset; without one, in the first text part's charset.
+func TestHeaderHintTopLevel(t *testing.T) {
+	subject := "Subject: \xf0\xd2\xc9\xd7\xc5\xd4\r\n" // "Привет" in KOI8-R
+	for _, tc := range []struct{ name, topParams, partCharset string }{
+		{"top-level charset", "; charset=koi8-r", "utf-8"},
+		{"first text part", "", "koi8-r"},
+	} {
+		m := subject + "Content-Type: multipart/mixed; boundary=b" + tc.topParams + "\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain; charset=" + tc.partCharset + "\r\n\r\nx\r\n--b--\r\n"
+		s, _ := Summarize(strings.NewReader(m), ReadLimits{})
+		if s.Subject != "Привет" {
+			t.Errorf("%s: Subject = %q, want %q", tc.name, s.Subject, "Привет")
+		}
+	}
+}

@@ -146,7 +146,7 @@ func (b *viewBuilder) header(h textproto.Header, w *walker) {
 func ExtractPart(r io.Reader, path string, w io.Writer) error {
 	found := false
 	var werr error
-	walk := &walker{lim: ReadLimits{}.withDefaults()}
+	walk := &walker{lim: ReadLimits{}.withDefaults(), noHeaders: true} // Part.Header is not needed here
 	walk.lim.MaxParts = 1 << 20
 	walk.visit = func(p *Part, body io.Reader) error {
 		if p.Path != path {

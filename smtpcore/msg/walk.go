@@ -86,9 +86,6 @@ func (w *walker) walkMessage(r io.Reader) (textproto.Header, error) {
 	br := bufio.NewReader(r)
 	h, err := readHeaderLimited(br, w.lim.MaxHeaderBytes)
 	w.note("", err)
-	if _, ps, _ := parseMediaParams(h.Get("Content-Type")); ps["charset"] != "" {
-		w.hint = ps["charset"]
-	}
 	err = w.entity(h, br, "", 0)
 	if errors.Is(err, errStop) {
 		return h, nil
@@ -181,7 +178,8 @@ func (w *walker) multipart(p *Part, body io.Reader, boundary string, depth int) 
 // older Content-Type name=, RFC 2047 words in it decoded as most mailers
 // expect although RFC 2047 §5 does not allow them there.
 func describe(h textproto.Header, path string, w *walker) (*Part, map[string]string) {
-	if path == "" {
+	top := path == ""
+	if top {
 		path = "1"
 	}
 	// RFC 2045 §5.2: no (usable) Content-Type means text/plain.
@@ -196,7 +194,9 @@ func describe(h textproto.Header, path string, w *walker) (*Part, map[string]str
 			mt = t
 		}
 	}
-	if cs := params["charset"]; cs != "" && w.hint == "" && strings.HasPrefix(mt, "text/") {
+	// The hint is the top-level charset (whatever the type), else the
+	// first text part's.
+	if cs := params["charset"]; cs != "" && w.hint == "" && (top || strings.HasPrefix(mt, "text/")) {
 		w.hint = cs
 	}
 	p := &Part{Path: path, ContentType: mt, Charset: params["charset"]}

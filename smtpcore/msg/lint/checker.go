@@ -22,10 +22,13 @@ type checker struct {
 	seen  map[string]bool // rule+part already reported, for rules reported once per part
 	parts int
 
-	has8bitHeader bool // some header line (any entity) has an octet > 127
-	has8bitBody   bool // some body line has an octet > 127
-	hasText       bool // a text/plain part that is a body (not an attachment)
-	hasHTML       bool
+	// The first line (1-based; 0 = none) where checkLines found a bare CR
+	// or LF, checkHeaderBytes an octet > 127 in any entity's header, and
+	// check8bit one in any part's body.
+	bareLine, header8bitLine, body8bitLine int
+
+	hasText bool // a text/plain part that is a body (not an attachment)
+	hasHTML bool
 }
 
 func newChecker(raw []byte, env Envelope) *checker {
@@ -76,6 +79,8 @@ type entity struct {
 	bodyTo      int // one past the last body line
 	contentType string
 	params      params
+	disposition string // Content-Disposition type, lower case; "" when absent
+	dparams     params // Content-Disposition parameters
 	cte         string
 	multipart   bool
 }
@@ -151,7 +156,9 @@ func (c *checker) checkHeaderBytes(b []byte, i int, path string) {
 	if at < 0 {
 		return
 	}
-	c.has8bitHeader = true
+	if c.header8bitLine == 0 {
+		c.header8bitLine = i + 1
+	}
 	if !utf8.Valid(b) && c.once("rfc6532.header-not-utf8", path) {
 		c.add("rfc6532.header-not-utf8", Where{Part: path, Line: i + 1, Header: headerName(b)}, "", b[max(0, at-20):])
 		return

@@ -13,8 +13,8 @@ func (c *checker) checkEnvelope(top *entity) {
 		return
 	}
 	// RFC 6531 §3.1: SMTPUTF8 implies 8-bit content as well.
-	if c.has8bitBody && !c.env.Body8BitMIME && !c.env.SMTPUTF8 {
-		c.add("env.8bit-without-8bitmime", Where{Line: c.first8bitBodyLine()},
+	if c.body8bitLine > 0 && !c.env.Body8BitMIME && !c.env.SMTPUTF8 {
+		c.add("env.8bit-without-8bitmime", Where{Line: c.body8bitLine},
 			"the body has 8-bit bytes but MAIL FROM did not say BODY=8BITMIME", nil)
 	}
 	if !c.env.SMTPUTF8 {
@@ -24,50 +24,13 @@ func (c *checker) checkEnvelope(top *entity) {
 				break
 			}
 		}
-		if c.has8bitHeader {
-			c.add("env.utf8-without-smtputf8", Where{Line: c.first8bitHeaderLine()},
+		if c.header8bitLine > 0 {
+			c.add("env.utf8-without-smtputf8", Where{Line: c.header8bitLine},
 				"header fields hold UTF-8 (RFC 6532) but MAIL FROM did not say SMTPUTF8", nil)
 		}
 	}
 	if c.env.BareLF {
-		c.add("env.bare-lf-accepted", Where{Line: c.firstBareLine()},
+		c.add("env.bare-lf-accepted", Where{Line: c.bareLine},
 			"the server took this message only because it runs with --allow-bare-lf; most servers refuse it (SMTP smuggling)", nil)
 	}
-}
-
-func (c *checker) firstBareLine() int {
-	for i, l := range c.lines {
-		if l.term == 'l' || l.term == 'r' {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// first8bitHeaderLine and first8bitBodyLine locate the first 8-bit octet
-// before and after the top-level header's blank line.
-func (c *checker) first8bitHeaderLine() int {
-	for i := range c.lines {
-		if len(c.lineBytes(i)) == 0 {
-			break
-		}
-		if firstHigh(c.lineBytes(i)) >= 0 {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func (c *checker) first8bitBodyLine() int {
-	body := false
-	for i := range c.lines {
-		if !body {
-			body = len(c.lineBytes(i)) == 0
-			continue
-		}
-		if firstHigh(c.lineBytes(i)) >= 0 {
-			return i + 1
-		}
-	}
-	return 0
 }

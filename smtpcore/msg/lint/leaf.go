@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // maxDecoded is how much of a text part is decoded for the charset and HTML
@@ -35,11 +37,8 @@ func (c *checker) checkLeaf(e *entity) {
 	case "quoted-printable":
 		c.checkQP(e, path)
 	}
-	disp, dps := "", params(nil)
-	if f, ok := e.get("Content-Disposition"); ok {
-		disp, dps, _ = splitParams(f.value)
-	}
-	name, _, _ := dps.lookup("filename")
+	disp := e.disposition
+	name, _, _ := e.dparams.lookup("filename")
 	if name == "" {
 		name, _, _ = e.params.lookup("name")
 	}
@@ -74,7 +73,9 @@ func (c *checker) check8bit(e *entity, path string) {
 		if at < 0 {
 			continue
 		}
-		c.has8bitBody = true
+		if c.body8bitLine == 0 {
+			c.body8bitLine = i + 1
+		}
 		if e.cte == "8bit" || e.cte == "binary" {
 			return
 		}
@@ -135,7 +136,7 @@ func (c *checker) checkQP(e *entity, path string) {
 			if len(bytes.Trim(l[j+1:], " \t")) == 0 {
 				break // soft line break, maybe with transport padding
 			}
-			if j+2 < len(l) && isHex(l[j+1]) && isHex(l[j+2]) {
+			if _, ok := mimesyntax.HexOctet(l, j); ok {
 				continue
 			}
 			badEsc = true
@@ -184,34 +185,48 @@ func (c *checker) checkCharset(e *entity, path string, text []byte) string {
 	cs = strings.ToLower(strings.TrimSpace(cs))
 	f, _ := e.get("Content-Type")
 	w := Where{Header: "Content-Type", Part: path, Line: f.line + 1}
-	at := firstHigh(text)
-	switch {
-	case cs == "" || cs == "us-ascii" || cs == "ascii":
-		if at >= 0 {
-			rule := "mime.charset-missing"
-			if cs != "" {
-				rule = "mime.charset-undecodable"
-			}
-			c.add(rule, w, "8-bit text in a part without a charset for it (US-ASCII is the default)", around(text, at))
-		}
-		return string(text)
-	case cs == "utf-8" || cs == "utf8":
-		if !utf8.Valid(text) {
-			c.add("mime.charset-undecodable", w, "the text is not valid UTF-8", around(text, at))
-		}
-		return string(text)
+	out, known, valid := decodeCharset(cs, text)
+	var excerpt []byte
+	if at := firstHigh(text); at >= 0 && (isASCIILabel(cs) || isUTF8Label(cs)) {
+		excerpt = around(text, at) // the first octet that is wrong; in other charsets it need not be
 	}
-	r, err := charset.Reader(cs, bytes.NewReader(text))
-	if err != nil {
+	switch {
+	case !known:
 		c.add("mime.charset-unknown", w, fmt.Sprintf("charset %q is unknown", cs), []byte(cs))
-		return string(text)
+	case valid:
+	case cs == "":
+		c.add("mime.charset-missing", w, "8-bit text in a part without a charset for it (US-ASCII is the default)", excerpt)
+	default:
+		c.add("mime.charset-undecodable", w, fmt.Sprintf("the text has bytes that are not %s", cs), excerpt)
+	}
+	return out
+}
+
+// fffd is U+FFFD in UTF-8, what a charset decoder puts for a byte it cannot map.
+var fffd = []byte("\uFFFD")
+
+// decodeCharset converts b from charset cs (lower case; "" means US-ASCII,
+// RFC 2046 §4.1.2) to UTF-8, and says whether cs is known and b is valid text
+// in it. US-ASCII and UTF-8 are checked octet by octet; any other charset is
+// read with go-message's charset.Reader (with the aliases package msg
+// registers), a byte it cannot map showing as a U+FFFD that b did not hold.
+func decodeCharset(cs string, b []byte) (text string, known, valid bool) {
+	switch {
+	case isASCIILabel(cs):
+		return string(b), true, firstHigh(b) < 0
+	case isUTF8Label(cs):
+		return string(b), true, utf8.Valid(b)
+	}
+	r, err := charset.Reader(cs, bytes.NewReader(b))
+	if err != nil {
+		return string(b), false, false
 	}
 	out, err := io.ReadAll(r)
-	if err != nil || bytes.Count(out, []byte("\uFFFD")) > bytes.Count(text, []byte("\uFFFD")) {
-		c.add("mime.charset-undecodable", w, fmt.Sprintf("the text has bytes that are not %s", cs), nil)
-	}
-	return string(out)
+	return string(out), true, err == nil && bytes.Count(out, fffd) <= bytes.Count(b, fffd)
 }
+
+func isASCIILabel(cs string) bool { return cs == "" || cs == "us-ascii" || cs == "ascii" }
+func isUTF8Label(cs string) bool  { return cs == "utf-8" || cs == "utf8" }
 
 // around returns up to 20 bytes either side of text[at], within its line.
 func around(text []byte, at int) []byte {

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"unicode/utf8"
 )
 
 // line is one line of the raw message: raw[start:end] is its text without
@@ -58,13 +59,14 @@ func (c *checker) checkLines() {
 			if firstLong < 0 {
 				firstLong = i
 			}
-		} else if n > 78 && runeCount(c.raw[l.start:l.end]) > 78 {
+		} else if n > 78 && utf8.RuneCount(c.raw[l.start:l.end]) > 78 { // characters; an invalid octet counts as one
 			over78++
 			if firstOver < 0 {
 				firstOver = i
 			}
 		}
 	}
+	c.bareLine = firstBare + 1
 	if bare > 0 {
 		l := c.lines[firstBare]
 		c.add("rfc5322.bare-cr-lf", Where{Line: firstBare + 1},
@@ -87,6 +89,3 @@ func (c *checker) lineBytes(i int) []byte {
 	l := c.lines[i]
 	return c.raw[l.start:l.end]
 }
-
-// runeCount counts characters: UTF-8 sequences as one, other bytes as one each.
-func runeCount(b []byte) int { return len(bytes.Runes(b)) }

@@ -71,9 +71,34 @@ func TestRulesAreUnique(t *testing.T) {
 func TestFindingLines(t *testing.T) {
 	raw, _ := os.ReadFile("testdata/bad/many-faults.eml")
 	want := map[string]int{"rfc5322.address-syntax": 1, "rfc6532.header-not-utf8": 3, "env.bcc-leak": 4, "mime.qp-escape": 12, "practical.html-script": 12}
-	for _, f := range Check(raw, Envelope{}) {
-		if w, ok := want[f.Rule]; ok && f.Where.Line != w {
-			t.Errorf("%s at line %d, want %d", f.Rule, f.Where.Line, w)
+	checkLines(t, Check(raw, Envelope{}), want)
+}
+
+// TestEnvelopeLines: the envelope rules point at the first 8-bit header
+// line and body line of any part, not only of the top-level entity.
+func TestEnvelopeLines(t *testing.T) {
+	raw := []byte("From: a@x.test\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@x.test>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + // lines 1-6
+		"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n" + // 7-9
+		"Content-Disposition: inline; filename=\"gr\xc3\xbc\xc3\x9fe.txt\"\r\n\r\n" + // 10-11
+		"plain\r\nGr\xc3\xbc\xc3\x9fe\r\n--b--\r\n") // 12-14
+	checkLines(t, Check(raw, Envelope{Known: true}), map[string]int{
+		"env.utf8-without-smtputf8": 10, "env.8bit-without-8bitmime": 13,
+	})
+}
+
+// checkLines fails unless each rule in want was found, at its line.
+func checkLines(t *testing.T, fs []Finding, want map[string]int) {
+	t.Helper()
+	got := map[string]int{}
+	for _, f := range fs {
+		if _, ok := got[f.Rule]; !ok {
+			got[f.Rule] = f.Where.Line
+		}
+	}
+	for rule, line := range want {
+		if l, ok := got[rule]; !ok || l != line {
+			t.Errorf("%s at line %d (found %v), want line %d; findings %v", rule, l, ok, line, fs)
 		}
 	}
 }
@@ -102,4 +127,52 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecodeCharset(t *testing.T) {
+	for _, tc := range []struct {
+		cs, in, want string
+		known, valid bool
+	}{
+		{"", "abc", "abc", true, true},
+		{"", "caf\xe9", "caf\xe9", true, false},
+		{"ascii", "caf\xe9", "caf\xe9", true, false},
+		{"utf-8", "caf\xc3\xa9", "café", true, true},
+		{"utf8", "caf\xe9", "caf\xe9", true, false},
+		{"iso-8859-1", "caf\xe9", "café", true, true},
+		{"koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет", true, true},
+		{"shift_jis", "\x82\xa0\xff", "あ\uFFFD", true, false},
+		{"windows-1252", "\xef\xbf\xbd", "ï¿½", true, true},
+		{"x-no-such-charset", "a", "a", false, false},
+	} {
+		got, known, valid := decodeCharset(tc.cs, []byte(tc.in))
+		if got != tc.want || known != tc.known || valid != tc.valid {
+			t.Errorf("decodeCharset(%q, %q) = %q, %v, %v; want %q, %v, %v", tc.cs, tc.in, got, known, valid, tc.want, tc.known, tc.valid)
+		}
+	}
+}
+
+// TestEncodedWordCharset: the charset of an encoded word is checked as a
+// part's is; a word without one (only a language) names no charset.
+func TestEncodedWordCharset(t *testing.T) {
+	head := "From: a@x.test\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nMessage-ID: <1@x.test>\r\nSubject: "
+	for _, tc := range []struct{ word, want string }{
+		{"=?utf-8?q?caf=C3=A9?=", ""},
+		{"=?iso-8859-1?q?caf=E9?=", ""},
+		{"=?us-ascii?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?ascii?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?utf-8?q?caf=E9?=", "rfc2047.undecodable"},
+		{"=?x-nope?q?a?=", "rfc2047.charset-unknown"},
+		{"=?*en?q?a?=", "rfc2047.charset-unknown"},
+	} {
+		var got []string
+		for _, f := range Check([]byte(head+tc.word+"\r\n\r\nx\r\n"), Envelope{}) {
+			if strings.HasPrefix(f.Rule, "rfc2047.") {
+				got = append(got, f.Rule)
+			}
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("Check(Subject: %s) rfc2047 rules = %q, want %q", tc.word, got, tc.want)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // parseContentType reads the entity's Content-Type and
@@ -29,14 +31,14 @@ func (c *checker) parseContentType(e *entity) {
 	}
 	e.multipart = strings.HasPrefix(e.contentType, "multipart/")
 	if f, ok := e.get("Content-Disposition"); ok {
-		_, ps, _ := splitParams(f.value)
-		c.checkParams(e, f, ps)
+		e.disposition, e.dparams, _ = splitParams(f.value)
+		c.checkParams(e, f, e.dparams)
 	}
 }
 
 func validMediaType(ct string) bool {
 	t, sub, ok := strings.Cut(ct, "/")
-	return ok && isToken(t) && isToken(sub)
+	return ok && mimesyntax.IsToken(t) && mimesyntax.IsToken(sub)
 }
 
 // checkParams checks RFC 2231 continuations and encodings, and encoded words

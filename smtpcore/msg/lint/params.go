@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // param is one parameter as written: name (lower case, with any *N or *),
@@ -40,7 +42,7 @@ func splitParams(v string) (string, params, error) {
 		p := param{name: strings.ToLower(strings.TrimSpace(rest[:eq]))}
 		rest = strings.TrimLeft(rest[eq+1:], " \t")
 		if strings.HasPrefix(rest, `"`) {
-			val, after, ok := readQuoted(rest)
+			val, after, ok := mimesyntax.Unquote(rest)
 			if !ok && firstErr == nil {
 				firstErr = fmt.Errorf("parameter %s: unterminated quoted string", p.name)
 			}
@@ -51,7 +53,7 @@ func splitParams(v string) (string, params, error) {
 				end = len(rest)
 			}
 			p.value, rest = strings.TrimSpace(rest[:end]), rest[end:]
-			if !isToken(p.value) && firstErr == nil {
+			if !mimesyntax.IsToken(p.value) && firstErr == nil {
 				firstErr = fmt.Errorf("parameter %s: value %q must be a token or a quoted string", p.name, p.value)
 			}
 		}
@@ -68,26 +70,6 @@ func splitParams(v string) (string, params, error) {
 		}
 	}
 	return strings.ToLower(strings.TrimSpace(head)), ps, firstErr
-}
-
-// readQuoted reads a quoted-string at the start of s and returns its content
-// with quoted-pairs resolved, the rest of s, and whether it was closed.
-func readQuoted(s string) (string, string, bool) {
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i])
-			}
-		case '"':
-			return b.String(), s[i+1:], true
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String(), "", false
 }
 
 // stripComments removes (comments) outside quoted strings (RFC 5322 §3.2.2).
@@ -118,20 +100,6 @@ func stripComments(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// isToken: 1*<any CHAR except SPACE, CTLs, or tspecials> (RFC 2045 §5.1).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch <= ' ' || ch >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, ch) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // lookup returns the value of parameter name, assembling RFC 2231
@@ -209,16 +177,12 @@ func percentDecode(s string) (string, error) {
 			b.WriteByte(s[i])
 			continue
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		o, ok := mimesyntax.HexOctet(s, i)
+		if !ok {
 			return b.String(), fmt.Errorf("%q is not a %%XX escape", s[i:min(len(s), i+3)])
 		}
-		n, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
-		b.WriteByte(byte(n))
+		b.WriteByte(o)
 		i += 2
 	}
 	return b.String(), nil
-}
-
-func isHex(b byte) bool {
-	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
 }

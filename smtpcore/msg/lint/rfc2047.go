@@ -1,15 +1,12 @@
 package lint
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/emersion/go-message/charset"
+	"letterbox/smtpcore/msg/internal/mimesyntax"
 )
 
 // encodedWord matches an RFC 2047 encoded word: =?charset?encoding?text?=.
@@ -65,24 +62,9 @@ func (c *checker) checkWord(w Where, word string) {
 		c.add("rfc2047.undecodable", w, fmt.Sprintf("the %s-encoded text does not decode: %v", enc, err), []byte(word))
 		return
 	}
-	switch cs {
-	case "utf-8", "utf8":
-		if !utf8.Valid(raw) {
-			c.add("rfc2047.undecodable", w, "the decoded text is not valid UTF-8", []byte(word))
-		}
-		return
-	case "us-ascii":
-		if firstHigh(raw) >= 0 {
-			c.add("rfc2047.undecodable", w, "8-bit bytes in a US-ASCII encoded word", []byte(word))
-		}
-		return
-	}
-	r, err := charset.Reader(cs, bytes.NewReader(raw))
-	if err != nil {
+	if _, known, valid := decodeCharset(cs, raw); !known || cs == "" { // "=?*en?q?…?=" names no charset
 		c.add("rfc2047.charset-unknown", w, fmt.Sprintf("charset %q is unknown", cs), []byte(word))
-		return
-	}
-	if out, err := io.ReadAll(r); err != nil || bytes.Count(out, []byte("\uFFFD")) > bytes.Count(raw, []byte("\uFFFD")) {
+	} else if !valid {
 		c.add("rfc2047.undecodable", w, fmt.Sprintf("the decoded text is not valid %s", cs), []byte(word))
 	}
 }
@@ -96,10 +78,11 @@ func decodeQ(s string) ([]byte, error) {
 		case ch == '_':
 			out = append(out, ' ')
 		case ch == '=':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			o, ok := mimesyntax.HexOctet(s, i)
+			if !ok {
 				return out, fmt.Errorf("%q is not an =XX escape", s[i:min(len(s), i+3)])
 			}
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			out = append(out, o)
 			i += 2
 		case ch <= ' ' || ch >= 0x7f:
 			return out, fmt.Errorf("octet %#02x must be encoded", ch)
@@ -108,16 +91,6 @@ func decodeQ(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-func unhex(b byte) byte {
-	switch {
-	case b >= 'a':
-		return b - 'a' + 10
-	case b >= 'A':
-		return b - 'A' + 10
-	}
-	return b - '0'
 }
 
 // checkWordPlacement finds encoded words where RFC 2047 §5 (3) forbids them
