@@ -254,18 +254,27 @@ func (c *Compose) offerTrust(profile, fingerprint, explained string) {
 	if c.window == nil {
 		return
 	}
+	showTrustDialog(c.window, explained, "the server \""+profile+"\"", fingerprint, "Trust and send again", func() {
+		c.TrustCertificate(profile, fingerprint)
+	})
+}
+
+// showTrustDialog explains a certificate that failed verification
+// (explained), shows its SHA-256 fingerprint and offers, under the button
+// confirm, to trust exactly that certificate for what (a server profile, a
+// remote account); trust runs when the user accepts.
+func showTrustDialog(w fyne.Window, explained, what, fingerprint, confirm string, trust func()) {
 	text := widget.NewLabel(explained + "\n\nIf this is your own server with a self-signed certificate, " +
-		"you can trust this certificate for the server \"" + profile + "\". Letterbox then accepts exactly this " +
+		"you can trust this certificate for " + what + ". Letterbox then accepts exactly this " +
 		"certificate, and still refuses any other one that fails the usual checks.")
 	text.Wrapping = fyne.TextWrapWord
 	fp := widget.NewLabelWithStyle("SHA-256 "+fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	fp.Wrapping = fyne.TextWrapBreak
-	content := container.NewVBox(text, fp)
-	dlg := dialog.NewCustomConfirm("Certificate not trusted", "Trust and send again", "Close", content, func(ok bool) {
+	dlg := dialog.NewCustomConfirm("Certificate not trusted", confirm, "Close", container.NewVBox(text, fp), func(ok bool) {
 		if ok {
-			c.TrustCertificate(profile, fingerprint)
+			trust()
 		}
-	}, c.window)
+	}, w)
 	dlg.Show()
 	dlg.Resize(fyne.NewSize(560, 0)) // after Show: some dialogs crash when resized before it
 }

@@ -1,14 +1,10 @@
 package app
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"image"
-	_ "image/gif" // decoders for the image formats mail carries
-	_ "image/jpeg"
-	_ "image/png"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -18,9 +14,9 @@ import (
 )
 
 const (
-	htmlImageMaxBytes  = 10 << 20 // an image's encoded size
-	htmlImageMaxPixels = 25e6     // width × height, against decompression bombs
-	htmlImageMaxWidth  = 640      // drawn width; wider images are scaled down
+	htmlImageMaxBytes  = 10 << 20   // an image's encoded size
+	htmlImageMaxPixels = 25_000_000 // width × height, against decompression bombs
+	htmlImageMaxWidth  = 640        // drawn width; wider images are scaled down
 )
 
 // htmlPic is a decoded image, or why it could not be decoded.
@@ -86,14 +82,7 @@ func htmlDecodeImage(data []byte) *htmlPic {
 	if len(data) > htmlImageMaxBytes {
 		return &htmlPic{err: fmt.Errorf("image of %d bytes is over the limit", len(data))}
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return &htmlPic{err: err}
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || float64(cfg.Width)*float64(cfg.Height) > htmlImageMaxPixels {
-		return &htmlPic{err: fmt.Errorf("image of %d×%d pixels is over the limit", cfg.Width, cfg.Height)}
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, err := decodeImageBounded(data, htmlImageMaxPixels)
 	if err != nil {
 		return &htmlPic{err: err}
 	}

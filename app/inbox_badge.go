@@ -22,7 +22,7 @@ type inboxBadge struct {
 	widget.BaseWidget
 	bg     *canvas.Rectangle
 	text   *canvas.Text
-	counts lint.Counts
+	counts lint.Counts // what set was last given; the row skips a set that changes nothing
 }
 
 func newInboxBadge() *inboxBadge {
@@ -65,12 +65,6 @@ func badgeOf(c lint.Counts) (lint.Severity, int, bool) {
 		return lint.Warning, c.Warning, true
 	}
 	return lint.Info, 0, false
-}
-
-// tooltipText says in words what the badge counts, for an accessible label
-// or a hover text.
-func (b *inboxBadge) tooltipText() string {
-	return fmt.Sprintf("%d error(s), %d warning(s), %d info; see the Findings tab", b.counts.Error, b.counts.Warning, b.counts.Info)
 }
 
 // CreateRenderer draws the pill at its own height, centred in whatever

@@ -227,6 +227,8 @@ func (v *MessageView) Clear() {
 	v.seq++
 	v.data = nil
 	v.setActions(false)
+	v.html.SetHTML("", nil) // stops a fetch of remote images in flight
+	v.parts.leaveHTML()
 	v.content.Hide()
 	v.empty.SetText("Select a message to read it.")
 	v.empty.Show()

@@ -108,8 +108,4 @@ func TestInboxBadge(t *testing.T) {
 			t.Errorf("set(%+v): badge has no size", tc.c)
 		}
 	}
-	b.set(lint.Counts{Error: 1, Warning: 2, Info: 3})
-	if got := b.tooltipText(); got != "1 error(s), 2 warning(s), 3 info; see the Findings tab" {
-		t.Errorf("tooltipText = %q", got)
-	}
 }

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"letterbox/server/store"
+	"letterbox/smtpcore/msg/lint"
 )
 
 // TestMessageViewFindingsTab checks the wiring of the linter into the
@@ -41,14 +43,14 @@ func TestMessageViewFindingsTab(t *testing.T) {
 		t.Errorf("Findings tab title = %q, want a count", title)
 	}
 	v.tabs.SelectIndex(messageTabFindings)
-	for i, fd := range v.findings.findings {
-		if fd.Where.Line > 0 {
-			v.findings.list.Select(i)
-			if got := v.findings.highlighted(); got != fd.Where.Line-1 {
-				t.Errorf("selecting %s highlights source line %d, want %d", fd.Rule, got+1, fd.Where.Line)
-			}
-			break
-		}
+	i := slices.IndexFunc(v.findings.findings, func(fd lint.Finding) bool { return fd.Where.Line > 0 })
+	if i < 0 {
+		t.Fatalf("no finding of the broken message names a line: %v", v.findings.findings)
+	}
+	fd := v.findings.findings[i]
+	v.findings.list.Select(i)
+	if got := v.findings.highlighted(); got != fd.Where.Line-1 {
+		t.Errorf("selecting %s highlights source line %d, want %d", fd.Rule, got+1, fd.Where.Line)
 	}
 
 	f.selectSubject(t, "well formed")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -77,10 +78,18 @@ func loadMessage(st InboxStore, id string) (*messageData, error) {
 	return d, nil
 }
 
-// lint checks the whole stored message against RFC 5322, MIME, RFC 2047 and
-// its envelope (smtpcore/msg/lint), reading it a second time: the first pass
-// kept only the start of it.
+// lint finds the conformance findings of the whole stored message (RFC 5322,
+// MIME, RFC 2047 and its envelope; smtpcore/msg/lint). The store checked it
+// once at commit and kept the findings with the record; those are used unless
+// the store's check stopped short of the end (its lint.truncated finding) or
+// never ran (older records, mail another program delivered). Only then is
+// the message read a second time (the first pass kept only the start of it)
+// and checked up to lint.DefaultMaxBytes.
 func (d *messageData) lint(st InboxStore) error {
+	if d.rec != nil && d.rec.Linted && !slices.ContainsFunc(d.rec.Findings, lintTruncated) {
+		d.findings = d.rec.Findings
+		return nil
+	}
 	rc, err := st.Open(d.id)
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
@@ -92,6 +101,10 @@ func (d *messageData) lint(st InboxStore) error {
 	}
 	return nil
 }
+
+// lintTruncated reports whether f says the linter did not read the whole
+// message.
+func lintTruncated(f lint.Finding) bool { return f.Rule == "lint.truncated" }
 
 // messageCapped keeps the first limit bytes written to it and drops the rest.
 type messageCapped struct {

@@ -119,18 +119,11 @@ func messageReadPart(st InboxStore, id, path string, limit int) (msg.PartData, e
 // messageImagePixels pixels and scales it down so that its longest side is
 // at most side. It returns the image's own width and height.
 func messageDecodeImage(b []byte, side int) (image.Image, int, int, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	img, err := decodeImageBounded(b, messageImagePixels)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("no preview: %w", err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > messageImagePixels {
-		return nil, 0, 0, fmt.Errorf("no preview: a %s image of %d × %d pixels is too large", format, cfg.Width, cfg.Height)
-	}
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("no preview: %w", err)
-	}
-	w, h := cfg.Width, cfg.Height
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	if w <= side && h <= side {
 		return img, w, h, nil
 	}
@@ -141,6 +134,21 @@ func messageDecodeImage(b []byte, side int) (image.Image, int, int, error) {
 	dst := image.NewRGBA(image.Rect(0, 0, sw, sh))
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
 	return dst, w, h, nil
+}
+
+// decodeImageBounded decodes an image (PNG, JPEG, GIF, WebP) after its
+// header showed it has at most maxPixels pixels: a file of a few kilobytes
+// can claim gigapixels, and decoding it would take that much memory.
+func decodeImageBounded(b []byte, maxPixels int) (image.Image, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
+		return nil, fmt.Errorf("a %s image of %d × %d pixels is too large", format, cfg.Width, cfg.Height)
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	return img, err
 }
 
 // object builds what the detail pane shows for c; html draws an HTML part.

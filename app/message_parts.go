@@ -25,6 +25,9 @@ type messageParts struct {
 	children map[string][]string
 	selected string // the tree id shown in the detail pane; "" when none
 	seq      int    // bumped by every selection; stale loads are dropped
+	// html draws the selected text/html part; made on first use, emptied
+	// (its remote fetch stopped) when the selection or the message changes.
+	html *htmlView
 
 	title          *widget.Label
 	save, open     *widget.Button
@@ -100,6 +103,7 @@ func (m *messageParts) set(parts []msg.Part) {
 	}
 	m.seq++
 	m.selected = ""
+	m.leaveHTML()
 	m.tree.UnselectAll()
 	m.tree.Refresh()
 	m.tree.OpenAllBranches()
@@ -120,6 +124,7 @@ func (m *messageParts) show(uid widget.TreeNodeID) {
 	}
 	m.seq++
 	m.selected = uid
+	m.leaveHTML()
 	m.title.SetText(messagePartLine(p))
 	m.fillHeaders(p)
 	m.detailBox.Objects = []fyne.CanvasObject{m.detail}
@@ -184,13 +189,23 @@ func messagePartNote(text string) *widget.Label {
 // Called on the Fyne goroutine with the part's HTML in UTF-8, unsanitised.
 func (m *messageParts) partHTML(html string) fyne.CanvasObject {
 	d := m.v.data
-	h := newHTMLView(m.v.async, m.v.ui)
+	if m.html == nil {
+		m.html = newHTMLView(m.v.async, m.v.ui)
+	}
 	var resolve htmlResolver
 	if d != nil {
 		resolve = messageCIDResolver(m.v.st, d.id, d.view.Parts)
 	}
-	h.SetHTML(html, resolve)
-	return h.CanvasObject()
+	m.html.SetHTML(html, resolve)
+	return m.html.CanvasObject()
+}
+
+// leaveHTML empties the HTML part's view, if there is one: a fetch of its
+// remote images stops, and a parse in flight is dropped.
+func (m *messageParts) leaveHTML() {
+	if m.html != nil {
+		m.html.SetHTML("", nil)
+	}
 }
 
 // messagePartLine describes one part: path, type, charset, size, name.

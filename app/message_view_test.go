@@ -431,6 +431,9 @@ func TestMessageDecodeImageBounds(t *testing.T) {
 	if _, _, _, err := messageDecodeImage(huge, 60); err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("messageDecodeImage of a 100000² header = %v, want too large", err)
 	}
+	if p := htmlDecodeImage(huge); p.err == nil || !strings.Contains(p.err.Error(), "too large") {
+		t.Errorf("htmlDecodeImage of a 100000² header = %v, want too large", p.err)
+	}
 	if _, _, _, err := messageDecodeImage([]byte("not an image"), 60); err == nil {
 		t.Errorf("messageDecodeImage of text = nil error")
 	}

@@ -148,21 +148,11 @@ func (m *mainWindow) remoteFailed(a RemoteAccount, password string, remember boo
 		return
 	}
 	fp := smtpcore.LeafFingerprint(leaf)
-	text := widget.NewLabel("The server's certificate was refused: " + smtpcore.ExplainCertError(err) + ".\n\nIf this is your team's server with a self-signed " +
-		"certificate, you can trust this certificate for " + a.Label() + ". Letterbox then accepts exactly this " +
-		"certificate, and still refuses any other one that fails the usual checks.")
-	text.Wrapping = fyne.TextWrapWord
-	fpl := widget.NewLabelWithStyle("SHA-256 "+fp, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	fpl.Wrapping = fyne.TextWrapBreak
-	dlg := dialog.NewCustomConfirm("Certificate not trusted", "Trust and connect", "Close",
-		container.NewVBox(text, fpl), func(ok bool) {
-			if ok {
-				a.Fingerprint = fp
-				m.connectRemote(a, password, remember)
-			}
-		}, m.window)
-	dlg.Show()
-	dlg.Resize(fyne.NewSize(560, 0))
+	explained := "The server's certificate was refused: " + smtpcore.ExplainCertError(err) + "."
+	showTrustDialog(m.window, explained, a.Label(), fp, "Trust and connect", func() {
+		a.Fingerprint = fp
+		m.connectRemote(a, password, remember)
+	})
 }
 
 // showRemote opens a window with the remote inbox: the same Inbox and
