@@ -74,9 +74,9 @@ func Inbox(args []string, env Env) int {
 
 // openStore opens an existing store for reading alongside a running server
 // or app. It never creates one: a directory without new/ and cur/ is
-// ExitStore. It opens as a reader, never as the store's owner (see
-// holdOwnerLock): it does not clean tmp/ or records, so a Maildir delivery
-// in flight from another program is safe, and a server that starts while a
+// ExitStore. It opens as a reader (store.Options.Reader), never as the
+// store's owner: it does not clean tmp/ or records, so a Maildir delivery in
+// flight from another program is safe, and a server that starts while a
 // `wait` runs still becomes the owner. It sees the server's deliveries after
 // Refresh. watch turns on the store's watcher (server/store/watch.go), which
 // only a command that waits for new mail needs.
@@ -86,9 +86,7 @@ func openStore(dir string, watch bool) (*store.Store, error) {
 			return nil, fail(ExitStore, "no store in %s (no %s/ folder)", Clean(dir), d)
 		}
 	}
-	release := holdOwnerLock(dir)
-	st, err := store.Open(dir, store.Options{NoWatch: !watch})
-	release()
+	st, err := store.Open(dir, store.Options{NoWatch: !watch, Reader: true})
 	if err != nil {
 		return nil, fail(ExitStore, "%v", err)
 	}
