@@ -87,6 +87,11 @@ func fillStore(dir string, n int) error {
 	if err != nil {
 		return err
 	}
+	// The messages were written behind the store's back, so none has the
+	// search text a delivery keeps; one body search makes them all.
+	if _, _, err := s.List(Query{Search: "warm", SearchBody: true}); err != nil {
+		return err
+	}
 	return s.Close()
 }
 

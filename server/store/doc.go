@@ -16,8 +16,8 @@
 //
 // Beside the Maildir, under STORE/letterbox-meta/ (MetaDir), the store keeps
 // one JSON session record per message (envelope, client, TLS, AUTH,
-// transcript, warnings), an index cache, one search text per message and the
-// lock file. The name has no leading dot on purpose: in the Maildir++ layout,
+// transcript, warnings), an index cache, the search texts and the lock
+// file. The name has no leading dot on purpose: in the Maildir++ layout,
 // Dovecot's default, every dot-directory of the root is a mailbox (Dovecot
 // lists it, creates cur/new/tmp in it when a client selects it, and deletes
 // it on an IMAP DELETE), and Python's mailbox.Maildir.list_folders() returns
@@ -34,9 +34,11 @@
 //
 // The index holds what the inbox lists (header From, To, Cc, Subject, Date
 // and attachment names, envelope, size, flags) so that a large store opens
-// and lists fast; the search text (STORE/letterbox-meta/text1/<id>) holds the
-// message's decoded text, so that a body search finds words whatever their
-// transfer encoding or charset without decoding at query time. Both are read
+// and lists fast; the search text (appended to segment files under
+// STORE/letterbox-meta/text2/, one per writing process: searchtext.go) holds
+// the message's decoded text, so that a body search finds words whatever
+// their transfer encoding or charset without decoding at query time, reading
+// a few files from start to end. Both are read
 // from the message by smtpcore/msg's Summarize, the reading layer the message
 // view and the command line use too, while the message streams in (and again
 // at a rebuild). Both are only caches: Open checks the index against the

@@ -249,9 +249,6 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 	br.Reset(f)
 	m, _ := msg.Summarize(br, readLimits) // a damaged message is indexed as far as it reads
 	id := idFromName(name)
-	if !s.hasSearchText(id) {
-		s.keepSearchText(id, m)
-	}
 	sum := summaryOf(id, st.Size(), m)
 	sum.Received = st.ModTime().UTC()
 	hasRecord := false
@@ -267,6 +264,10 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 		if !errors.Is(err, os.ErrNotExist) {
 			s.log.WithError(err).Warn("store: unreadable session record")
 		}
+		// Another program's delivery: no Commit kept its search text. A
+		// Letterbox delivery's was kept at Commit; if a crash lost it, a
+		// search makes it again.
+		s.keepSearchText(id, m)
 	}
 	if rec != nil && rec.Linted {
 		sum.Findings = lint.Count(rec.Findings) // checked at commit

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -118,27 +119,32 @@ func TestBodySearchDecodes(t *testing.T) {
 	}
 }
 
-// TestSearchTextIsACache: a missing search text is made again from the
-// message, and a deleted message takes its search text with it.
+// TestSearchTextIsACache: a delivery keeps its search text; a lost one is
+// made again from the message by the next search; a deleted message's text
+// is never found.
 func TestSearchTextIsACache(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir)
 	sum := deliver(t, s, "Subject: x\r\nContent-Transfer-Encoding: base64\r\n\r\nc2VjcmV0IHdvcmQ=\r\n", Record{})
-	path := filepath.Join(dir, dirText, sum.ID)
-	if err := os.Remove(path); err != nil {
-		t.Fatalf("the delivery wrote no search text: %v", err)
+	if got := textIDs(t, filepath.Join(dir, dirText)); !got[sum.ID] {
+		t.Fatalf("the delivery kept no search text: %v", got)
 	}
+	s.Close()
+	if err := os.RemoveAll(filepath.Join(dir, dirText)); err != nil {
+		t.Fatal(err)
+	}
+	s = openStore(t, dir)
 	if _, total, _ := s.List(Query{Search: "secret word", SearchBody: true}); total != 1 {
 		t.Errorf("List(secret word) without a search text found %d, want 1", total)
 	}
-	if _, err := os.Stat(path); err != nil {
-		t.Errorf("the search made no search text again: %v", err)
+	if got := textIDs(t, filepath.Join(dir, dirText)); !got[sum.ID] {
+		t.Errorf("the search made no search text again: %v", got)
 	}
 	if err := s.Delete(sum.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("Delete left the search text: %v", err)
+	if _, total, _ := s.List(Query{Search: "secret word", SearchBody: true}); total != 0 {
+		t.Errorf("List(secret word) after Delete found %d, want 0", total)
 	}
 }
 
@@ -182,37 +188,91 @@ func FuzzIngest(f *testing.F) {
 	})
 }
 
-// TestOpenRemovesStraySearchText: the search text of a message another
-// tool removed, and a temporary file a crashed writer left, go at Open.
-func TestOpenRemovesStraySearchText(t *testing.T) {
+// TestOpenFoldsGoneSegments: once foldAfter segments have writers that are
+// gone, the owner's Open folds the texts of messages still in the store into
+// its own segment and removes them (and an earlier format's directory); the
+// text of a message another tool removed goes with them.
+func TestOpenFoldsGoneSegments(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir)
 	gone := deliver(t, s, "Subject: gone\r\n\r\nx\r\n", Record{})
-	kept := deliver(t, s, "Subject: kept\r\n\r\ny\r\n", Record{})
+	kept := deliver(t, s, "Subject: kept\r\n\r\nfound here\r\n", Record{})
 	s.Close()
+	if err := os.RemoveAll(filepath.Join(dir, dirText)); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, dirText), 0o700)
+	os.MkdirAll(filepath.Join(dir, "letterbox-meta/text1"), 0o700)
+	dead := deadPid(t)
+	for i := range foldAfter {
+		w := &texts{dir: filepath.Join(dir, dirText), name: fmt.Sprintf("%s%d%s%d.%s", segPrefix, i, tmpMarker, dead, maildirHost())}
+		if err := w.add(kept.ID, "found here"); err != nil {
+			t.Fatal(err)
+		}
+		w.add(gone.ID, "x")
+		w.close()
+	}
 	if err := os.Remove(filepath.Join(dir, dirNew, gone.ID)); err != nil { // as mutt would expunge it
 		t.Fatal(err)
 	}
-	tmp := filepath.Join(dir, dirText, kept.ID+".123.tmp")
-	if err := os.WriteFile(tmp, []byte("half"), 0o600); err != nil {
-		t.Fatal(err)
+	s = openStore(t, dir)
+	s.texts.folding.Wait() // Close would cut it short
+	s.Close()
+	segs, _ := (&texts{dir: filepath.Join(dir, dirText)}).segments()
+	if len(segs) != 1 {
+		t.Errorf("segments after the fold = %q, want one (the owner's)", segs)
 	}
-	openStore(t, dir)
-	if got := dirNames(t, filepath.Join(dir, dirText)); len(got) != 1 || got[0] != kept.ID {
-		t.Errorf("search texts after Open = %q, want only %s", got, kept.ID)
+	if got := textIDs(t, filepath.Join(dir, dirText)); !got[kept.ID] || got[gone.ID] {
+		t.Errorf("texts after the fold = %v, want only %s", got, kept.ID)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "letterbox-meta/text1")); !os.IsNotExist(err) {
+		t.Errorf("the old format's directory is still there: %v", err)
 	}
 }
 
-// TestReadAllIntoReusesBuffer checks that a search worker's buffer, reused
-// from file to file, holds exactly the file just read: no bytes of a longer
-// earlier one, and all of one longer than its capacity.
-func TestReadAllIntoReusesBuffer(t *testing.T) {
-	buf := make([]byte, 0, 8)
-	for _, text := range []string{"a longer text than eight bytes", "short", "", strings.Repeat("x", 5000)} {
-		var err error
-		buf, err = readAllInto(strings.NewReader(text), buf)
-		if err != nil || string(buf) != text {
-			t.Errorf("readAllInto(%d bytes) = %d bytes %.20q, %v", len(text), len(buf), buf, err)
+// TestSegmentTornTail: a reader takes the whole entries of a segment and
+// stops at a torn last one or at one whose checksum fails.
+func TestSegmentTornTail(t *testing.T) {
+	dir := t.TempDir()
+	w := &texts{dir: dir, name: segPrefix + "1" + tmpMarker + "1.h"}
+	for _, id := range []string{"a", "b", "c"} {
+		if err := w.add(id, "text of "+id); err != nil {
+			t.Fatal(err)
 		}
 	}
+	w.close()
+	path := filepath.Join(dir, w.name)
+	whole, _ := os.ReadFile(path)
+	read := func() []string {
+		var got []string
+		if err := w.scanSegment(w.name, func(string) bool { return true }, func(id string, text []byte) {
+			got = append(got, id+"="+string(text))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := read(); !reflect.DeepEqual(got, []string{"a=text of a", "b=text of b", "c=text of c"}) {
+		t.Errorf("whole segment = %q", got)
+	}
+	os.WriteFile(path, whole[:len(whole)-3], 0o600)
+	if got := read(); !reflect.DeepEqual(got, []string{"a=text of a", "b=text of b"}) {
+		t.Errorf("torn last entry: %q, want a and b", got)
+	}
+	bad := append([]byte(nil), whole...)
+	bad[len(bad)/2] ^= 0x20 // inside b's entry
+	os.WriteFile(path, bad, 0o600)
+	if got := read(); len(got) != 1 || got[0] != "a=text of a" {
+		t.Errorf("damaged middle entry: %q, want only a", got)
+	}
+}
+
+// textIDs returns the ids with a search text in the directory dir.
+func textIDs(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	got, err := (&texts{dir: dir}).ids()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

@@ -68,7 +68,7 @@ func TestMigrateLegacyLayout(t *testing.T) {
 	os.MkdirAll(filepath.Join(old, "tls"), 0o700)
 	os.WriteFile(filepath.Join(old, "tls", "cert.pem"), cert, 0o644)
 	os.WriteFile(filepath.Join(old, "tls", "key.pem"), key, 0o600)
-	text, _ := os.ReadDir(filepath.Join(old, "text1"))
+	text := textIDs(t, filepath.Join(old, "text2"))
 
 	logger, hook := test.NewNullLogger()
 	s2, err := Open(dir, Options{Logger: logger})
@@ -93,10 +93,10 @@ func TestMigrateLegacyLayout(t *testing.T) {
 			t.Errorf("%s in the private dir = %q, %v; want the old bytes", name, got, err)
 		}
 	}
-	if got, _ := os.ReadDir(filepath.Join(dir, dirText)); len(got) != len(text) || len(text) != len(want) {
+	if got := textIDs(t, filepath.Join(dir, dirText)); len(got) != len(text) || len(text) != len(want) {
 		t.Errorf("search texts after migration = %d, before %d; want %d", len(got), len(text), len(want))
 	}
-	if _, err := os.Stat(filepath.Join(PrivateDir(dir), "text1")); err == nil {
+	if _, err := os.Stat(filepath.Join(PrivateDir(dir), "text2")); err == nil {
 		t.Error("the search text went to the private directory")
 	}
 	if n := countMigrationLines(hook, old); n != 1 {

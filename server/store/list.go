@@ -104,11 +104,40 @@ func (s *Store) List(q Query) (items []Summary, total int, err error) {
 // searchBodies pages through candidates that match on the header fields or,
 // failing that, in their search text (see dirText): the decoded text of the
 // message, so a word is found whatever the transfer encoding and charset.
-// Files are read by a few workers at once, each with one buffer for all its
-// files: the search is bound by reading, not by allocating or decoding.
+// The segments are read from start to end, several at once; a candidate
+// with no text in them (another program's delivery, or a text a crash lost)
+// has its message read and its text kept, by a few workers at once.
 func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary, int, error) {
 	needle := []byte(m.search)
-	hit := make([]bool, len(cand))
+	const (
+		unknown int32 = iota
+		hit
+		miss
+	)
+	state := make([]atomic.Int32, len(cand))
+	want := make(map[string]int, len(cand))
+	for i, e := range cand {
+		if m.header(e) {
+			state[i].Store(hit)
+		} else {
+			want[e.sum.ID] = i
+		}
+	}
+	if len(want) > 0 {
+		err := s.texts.scan(func(id string) bool {
+			i, ok := want[id]
+			return ok && state[i].Load() == unknown
+		}, func(id string, text []byte) {
+			v := miss
+			if bytes.Contains(text, needle) {
+				v = hit
+			}
+			state[want[id]].CompareAndSwap(unknown, v)
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
 	var (
 		next     atomic.Int64
 		firstErr error
@@ -116,25 +145,21 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 		wg       sync.WaitGroup
 	)
 	for range searchWorkers() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 0, searchBuf)
+		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(cand); i = int(next.Add(1) - 1) {
-				e := cand[i]
-				if m.header(e) {
-					hit[i] = true
+				if state[i].Load() != unknown {
 					continue
 				}
-				var err error
-				buf, err = s.searchText(e, buf)
+				text, err := s.makeSearchText(cand[i])
 				if err != nil && !errors.Is(err, os.ErrNotExist) {
 					errOnce.Do(func() { firstErr = err })
 					return
 				}
-				hit[i] = err == nil && bytes.Contains(buf, needle)
+				if err == nil && strings.Contains(text, m.search) {
+					state[i].Store(hit)
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if firstErr != nil {
@@ -143,7 +168,7 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 	var items []Summary
 	total := 0
 	for i, e := range cand {
-		if !hit[i] {
+		if state[i].Load() != hit {
 			continue
 		}
 		if total >= off && (lim == 0 || total < off+lim) {
@@ -153,9 +178,6 @@ func (s *Store) searchBodies(cand []*entry, m matcher, off, lim int) ([]Summary,
 	}
 	return items, total, nil
 }
-
-// searchBuf is the starting size of a search worker's buffer.
-const searchBuf = 64 << 10
 
 // searchWorkers is how many files a body search reads at once: more than the
 // cores, so that one waiting on the disk does not idle a core.

@@ -186,10 +186,6 @@ func (s *Store) removeFiles(e *entry) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: delete record %s: %w", e.sum.ID, err)
 	}
-	err = os.Remove(s.textPath(e.sum.ID))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("store: delete search text %s: %w", e.sum.ID, err)
-	}
 	return nil
 }
 

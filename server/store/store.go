@@ -68,6 +68,7 @@ type Store struct {
 	saverDone chan struct{}
 
 	events hub
+	texts  *texts // search texts: searchtext.go
 
 	watchDone  chan struct{} // closed when the watcher ends; nil without one
 	publishing sync.Map      // ids being renamed into new/ by Commit
@@ -107,6 +108,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		host:      maildirHost(),
 	}
 	s.tmpTag = tmpTag(s.host)
+	s.texts = newTexts(abs, s.tmpTag)
 	s.log = logOrDiscard(s.log).WithField("store", abs)
 	if s.opts.SaveAfter <= 0 {
 		s.opts.SaveAfter = 500
@@ -167,11 +169,7 @@ func (s *Store) load() error {
 	s.idx.bulk(entries)
 	if s.owner {
 		s.cleanRecords(onDisk)
-		if changed > 0 || idxErr != nil {
-			// Only a message that went while no Store watched leaves a
-			// search text behind, and that shows as a change here.
-			s.cleanSearchText(onDisk)
-		}
+		s.foldTexts(onDisk, tmpCleaner{host: s.host, pid: os.Getpid(), boot: bootTime(), alive: processAlive})
 	}
 	if changed > 0 || idxErr != nil {
 		s.dirty = max(changed, 1)
@@ -216,6 +214,7 @@ func (s *Store) Close() error {
 	err := s.saveIndex()
 	s.events.closeAll()
 	s.waitSettled()
+	s.texts.close()
 	s.unlock()
 	s.logSyncStats()
 	return err
