@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -41,7 +40,8 @@ type htmlView struct {
 	openURL func(*url.URL) error
 	fetch   *htmlFetcher
 
-	page       *fyne.Container // a VBox of rich texts, one per chunk of the document
+	page       *fyne.Container // the rich texts, one per chunk of the document (htmlPageLayout)
+	pageW      *htmlPage       // page as the scroll's content
 	scroll     *container.Scroll
 	remoteBar  *fyne.Container
 	remoteNote *widget.Label
@@ -61,8 +61,9 @@ type htmlView struct {
 // goroutine; ui brings results back onto it.
 func newHTMLView(async, ui func(func())) *htmlView {
 	v := &htmlView{async: async, ui: ui, fetch: newHTMLFetcher(), pics: map[string]*htmlPic{}}
-	v.page = container.New(layout.NewCustomPaddedVBoxLayout(0))
-	v.scroll = container.NewVScroll(v.page)
+	v.page = container.New(&htmlPageLayout{})
+	v.pageW = newHTMLPage(v.page)
+	v.scroll = container.NewVScroll(v.pageW)
 	v.remoteNote = widget.NewLabel("")
 	v.remoteNote.Truncation = fyne.TextTruncateEllipsis
 	v.loadRemote = widget.NewButtonWithIcon("Load remote content", theme.DownloadIcon(), v.onLoadRemote)
@@ -154,6 +155,7 @@ func (v *htmlView) render() {
 		// (refreshing it per chunk re-lays every chunk: quadratic).
 		canvas.Refresh(rt)
 		if len(rest) == n {
+			v.pageW.grew()
 			v.scroll.Refresh()
 		}
 		if len(rest) > n {

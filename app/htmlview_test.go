@@ -361,3 +361,27 @@ func TestHTMLViewScrollFollowsChunks(t *testing.T) {
 		t.Errorf("the scrolled page is %.0f high, want its whole height %.0f", got, want)
 	}
 }
+
+// TestHTMLPageRewrapsOnResize: the page keeps each chunk's height, so when
+// the window gets narrower it must measure every chunk again: text wraps
+// onto more rows and no chunk may overlap the next.
+func TestHTMLPageRewrapsOnResize(t *testing.T) {
+	v, w := newTestHTMLView(t)
+	var b strings.Builder
+	for i := range 3 * htmlChunk {
+		fmt.Fprintf(&b, "<p>Paragraph %d of a long letter, long enough to wrap onto a second row when the window is narrow.</p>", i)
+	}
+	v.SetHTML(b.String(), nil)
+	wide := v.page.MinSize().Height
+	w.Resize(fyne.NewSize(300, 900))
+	if got := v.page.MinSize().Height; got <= wide {
+		t.Errorf("page height at 300 px = %.0f, at 800 px %.0f: the chunks were not measured again", got, wide)
+	}
+	y := float32(0)
+	for i, o := range v.page.Objects {
+		if o.Position().Y != y || o.Size().Height != o.MinSize().Height {
+			t.Fatalf("chunk %d at y=%.0f, %.0f high; want y=%.0f and its own height %.0f", i, o.Position().Y, o.Size().Height, y, o.MinSize().Height)
+		}
+		y += o.Size().Height
+	}
+}
