@@ -78,7 +78,7 @@ func fillStore(dir string, n int) error {
 			return err
 		}
 		rec, _ := json.Marshal(Record{ID: id, MailFrom: "sender@example.org", Rcpts: []string{rcpt, "bcc@hidden.test"},
-			Received: when, Size: int64(len(msg)), Protocol: "ESMTP"})
+			Received: when, Size: int64(len(msg)), Protocol: "ESMTP", Linted: true})
 		if err := os.WriteFile(filepath.Join(dir, dirRecords, id+".json"), rec, 0o600); err != nil {
 			return err
 		}

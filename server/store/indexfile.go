@@ -22,11 +22,17 @@ const (
 	// indexVersion 2: summaries read by smtpcore/msg (every charset), with
 	// attachment names; caches of version 1 are rebuilt.
 	// indexVersion 3: with the conformance findings' counts.
-	indexVersion = 3
+	// indexVersion 4: entries in chunks of indexChunk.
+	indexVersion = 4
+	// indexChunk is how many entries one gob value holds. One value for the
+	// whole list made gob read a 100,000-message cache into one buffer grown
+	// by copying, most of a warm Open's time.
+	indexChunk = 1024
 )
 
-// indexHeader starts the cache file; the entries follow, one gob value each,
-// then an end marker, so a torn file is detected rather than half believed.
+// indexHeader starts the cache file; the entries follow in chunks of
+// indexChunk, one gob value each, then an end marker, so a torn file is
+// detected rather than half believed.
 type indexHeader struct {
 	Magic   string
 	Version int
@@ -56,17 +62,23 @@ func (s *Store) readIndexFile() (map[string]*entry, error) {
 	if h.Magic != indexMagic || h.Version != indexVersion || h.Count < 0 {
 		return nil, fmt.Errorf("store: index cache is %q version %d: %w", h.Magic, h.Version, errBadIndex)
 	}
-	var list []diskEntry
-	if err := dec.Decode(&list); err != nil {
-		return nil, fmt.Errorf("store: index cache entries: %w", err)
+	out := make(map[string]*entry, min(h.Count, 1<<20))
+	var chunk []diskEntry
+	for n := 0; n < h.Count; n += len(chunk) {
+		chunk = nil // gob leaves a reused element's zero fields as they were
+		if err := dec.Decode(&chunk); err != nil {
+			return nil, fmt.Errorf("store: index cache entries: %w", err)
+		}
+		if len(chunk) == 0 || len(chunk) > indexChunk {
+			return nil, fmt.Errorf("store: index cache chunk of %d entries: %w", len(chunk), errBadIndex)
+		}
+		for _, d := range chunk {
+			out[d.Sum.ID] = newEntry(d.Sum, d.Dir, d.Name, d.HasRecord)
+		}
 	}
 	var end string
-	if err := dec.Decode(&end); err != nil || end != indexMagic || len(list) != h.Count {
+	if err := dec.Decode(&end); err != nil || end != indexMagic || len(out) != h.Count {
 		return nil, fmt.Errorf("store: index cache is truncated: %w", errBadIndex)
-	}
-	out := make(map[string]*entry, len(list))
-	for _, d := range list {
-		out[d.Sum.ID] = newEntry(d.Sum, d.Dir, d.Name, d.HasRecord)
 	}
 	return out, nil
 }
@@ -99,8 +111,8 @@ func (s *Store) saveIndex() error {
 	w := bufio.NewWriterSize(f, 1<<16)
 	enc := gob.NewEncoder(w)
 	err = enc.Encode(indexHeader{Magic: indexMagic, Version: indexVersion, Count: len(list)})
-	if err == nil {
-		err = enc.Encode(list)
+	for rest := list; err == nil && len(rest) > 0; rest = rest[min(indexChunk, len(rest)):] {
+		err = enc.Encode(rest[:min(indexChunk, len(rest))])
 	}
 	if err == nil {
 		err = enc.Encode(indexMagic)
@@ -237,7 +249,7 @@ func (s *Store) readMessages(names []diskName) []*entry {
 // br is the caller's read buffer: large enough for most messages in one
 // read, and taken over by msg.Summarize rather than wrapped again.
 func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) {
-	f, err := os.Open(filepath.Join(s.dir, dir, name))
+	f, err := openRead(filepath.Join(s.dir, dir, name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -280,8 +292,11 @@ func (s *Store) readMessage(dir, name string, br *bufio.Reader) (*entry, error) 
 
 // cleanRecords removes session records whose message is gone (a Delete that
 // crashed half way, or a message another tool removed). onDisk holds the ids
-// of the files in new/ and cur/, so a message that could not be read keeps
-// its record.
+// of the files in new/ and cur/ when Open listed them, so a message that
+// could not be read keeps its record. It runs after Open (tidy), while
+// deliveries go on, here or in another process: a delivery writes its record
+// while its message is in tmp/, so a record is kept while tmp/ holds its id,
+// and once the message is in new/ or the index.
 func (s *Store) cleanRecords(onDisk map[string]bool) {
 	names, err := readNames(filepath.Join(s.dir, dirRecords))
 	if err != nil {
@@ -291,15 +306,43 @@ func (s *Store) cleanRecords(onDisk map[string]bool) {
 	var stray []string
 	for _, n := range names {
 		if id, ok := strings.CutSuffix(n, ".json"); ok && !onDisk[id] {
-			stray = append(stray, n)
+			stray = append(stray, id)
 		}
 	}
-	for _, n := range stray {
-		if err := os.Remove(filepath.Join(s.dir, dirRecords, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if len(stray) == 0 {
+		return
+	}
+	tmp, err := readNames(filepath.Join(s.dir, dirTmp)) // listed after the records
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list tmp/")
+		return
+	}
+	inFlight := make(map[string]bool, len(tmp))
+	for _, n := range tmp {
+		inFlight[tmpID(n)] = true
+	}
+	removed := 0
+	for _, id := range stray {
+		if inFlight[id] || s.indexed(id) {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(s.dir, dirNew, id)); err == nil {
+			continue
+		}
+		if err := os.Remove(s.recordPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			s.log.WithError(err).Warn("store: cannot remove stray record")
+			continue
 		}
+		removed++
 	}
-	if len(stray) > 0 {
-		s.log.WithField("records", len(stray)).Info("store: removed records without a message")
+	if removed > 0 {
+		s.log.WithField("records", removed).Info("store: removed records without a message")
 	}
+}
+
+// indexed reports whether the index holds id.
+func (s *Store) indexed(id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.idx.byID[id] != nil
 }

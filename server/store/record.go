@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"letterbox/smtpcore/msg/lint"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -78,7 +78,12 @@ func (s *Store) writeRecord(rec *Record) (file, error) {
 // readRecord loads the record of id. A missing record yields an error that
 // matches os.ErrNotExist.
 func (s *Store) readRecord(id string) (*Record, error) {
-	b, err := os.ReadFile(s.recordPath(id))
+	f, err := openRead(s.recordPath(id))
+	if err != nil {
+		return nil, fmt.Errorf("store: read record %s: %w", id, err)
+	}
+	b, err := io.ReadAll(f)
+	_ = f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("store: read record %s: %w", id, err)
 	}

@@ -80,7 +80,7 @@ type texts struct {
 	seg *os.File // nil until the first append, or after a failed write
 	buf []byte
 
-	folding sync.WaitGroup // the owner's fold of gone writers' segments
+	folding sync.WaitGroup // the owner's background tidy (Store.tidy)
 }
 
 func newTexts(storeDir, tag string) *texts {
@@ -272,7 +272,7 @@ func (s *Store) makeSearchText(e *entry) (string, error) {
 	return s.keepSearchText(e.sum.ID, m), nil
 }
 
-// foldTexts runs in the background for the owner at Open: when foldAfter
+// foldTexts runs for the owner after Open (Store.tidy): when foldAfter
 // or more segments have gone writers (see tmpCleaner), their texts of
 // messages still in the store are appended to this Store's segment and the
 // segments removed, so deleted messages' texts go and a search opens few
@@ -280,9 +280,7 @@ func (s *Store) makeSearchText(e *entry) (string, error) {
 // the ids in new/ and cur/.
 func (s *Store) foldTexts(onDisk map[string]bool, c tmpCleaner) {
 	t := s.texts
-	t.folding.Add(1)
-	go func() {
-		defer t.folding.Done()
+	func() {
 		for _, d := range oldTextDirs {
 			if err := os.RemoveAll(filepath.Join(s.dir, d)); err != nil {
 				s.log.WithError(err).Warn("store: cannot remove old search texts")
