@@ -215,9 +215,7 @@ func TestOpenFoldsGoneSegments(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, dirNew, gone.ID)); err != nil { // as mutt would expunge it
 		t.Fatal(err)
 	}
-	s = openStore(t, dir)
-	s.texts.folding.Wait() // Close would cut it short
-	s.Close()
+	openStore(t, dir).Close() // openStore waits for the fold
 	segs, _ := (&texts{dir: filepath.Join(dir, dirText)}).segments()
 	if len(segs) != 1 {
 		t.Errorf("segments after the fold = %q, want one (the owner's)", segs)
@@ -275,4 +273,47 @@ func textIDs(t *testing.T, dir string) map[string]bool {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// TestOpenFoldsMostlyDeadSegment: one gone writer's segment is folded when
+// it is large and most of its texts are of deleted messages, and left alone
+// when most are of messages still in the store.
+func TestOpenFoldsMostlyDeadSegment(t *testing.T) {
+	defer func(b int64) { foldBytes = b }(foldBytes)
+	foldBytes = 0
+	for _, tc := range []struct {
+		name       string
+		dead, live int
+		folded     bool
+	}{
+		{"mostly dead", 3, 1, true},
+		{"mostly live", 1, 3, false},
+	} {
+		dir := t.TempDir()
+		s := openStore(t, dir)
+		var live []string
+		for i := range tc.live {
+			live = append(live, deliver(t, s, fmt.Sprintf("Subject: %d\r\n\r\nx\r\n", i), Record{}).ID)
+		}
+		s.Close()
+		os.RemoveAll(filepath.Join(dir, dirText))
+		os.MkdirAll(filepath.Join(dir, dirText), 0o700)
+		name := fmt.Sprintf("%s1%s%d.%s", segPrefix, tmpMarker, deadPid(t), maildirHost())
+		w := &texts{dir: filepath.Join(dir, dirText), name: name}
+		for _, id := range live {
+			w.add(id, "x")
+		}
+		for i := range tc.dead {
+			w.add(fmt.Sprintf("GONE%d", i), "x")
+		}
+		w.close()
+		openStore(t, dir).Close()
+		_, err := os.Stat(filepath.Join(dir, dirText, name))
+		if folded := os.IsNotExist(err); folded != tc.folded {
+			t.Errorf("%s: segment folded = %v, want %v", tc.name, folded, tc.folded)
+		}
+		if got := textIDs(t, filepath.Join(dir, dirText)); len(got) < len(live) {
+			t.Errorf("%s: texts after Open = %v, want every live one of %v", tc.name, got, live)
+		}
+	}
 }

@@ -55,6 +55,11 @@ const (
 	foldAfter = 4
 )
 
+// foldBytes is how large the gone writers' segments must be for the owner
+// to fold even one of them when most of its texts are dead (a variable for
+// the tests).
+var foldBytes int64 = 64 << 20
+
 // searchFold is the case folding of body and header searches alike.
 func searchFold(s string) string { return strings.ToLower(s) }
 
@@ -272,8 +277,31 @@ func (s *Store) makeSearchText(e *entry) (string, error) {
 	return s.keepSearchText(e.sum.ID, m), nil
 }
 
+// mostlyDead reports whether the segments gone, of goneBytes in all, are
+// large (foldBytes) and hold more texts of deleted messages than of
+// messages in the store: a server that runs for long while a test suite
+// delivers and deletes leaves such a segment when it stops.
+func (t *texts) mostlyDead(gone []string, goneBytes int64, onDisk map[string]bool) bool {
+	if goneBytes < foldBytes {
+		return false
+	}
+	live, dead := 0, 0
+	for _, n := range gone {
+		_ = t.scanSegment(n, func(id string) bool {
+			if onDisk[id] {
+				live++
+			} else {
+				dead++
+			}
+			return false
+		}, nil)
+	}
+	return dead > live
+}
+
 // foldTexts runs for the owner after Open (Store.tidy): when foldAfter
-// or more segments have gone writers (see tmpCleaner), their texts of
+// or more segments have gone writers (see tmpCleaner), or they are large and
+// mostly hold deleted messages' texts (mostlyDead), their texts of
 // messages still in the store are appended to this Store's segment and the
 // segments removed, so deleted messages' texts go and a search opens few
 // files. It also removes the directories of earlier formats. onDisk holds
@@ -292,6 +320,7 @@ func (s *Store) foldTexts(onDisk map[string]bool, c tmpCleaner) {
 			return
 		}
 		var gone []string
+		var goneBytes int64
 		for _, n := range segs {
 			// This process's other Stores (tests, a reopened store) still
 			// write theirs.
@@ -299,9 +328,10 @@ func (s *Store) foldTexts(onDisk map[string]bool, c tmpCleaner) {
 			fi, err := os.Lstat(filepath.Join(t.dir, n))
 			if err == nil && pid != c.pid && c.writerGone(n, fi.ModTime()) {
 				gone = append(gone, n)
+				goneBytes += fi.Size()
 			}
 		}
-		if len(gone) < foldAfter {
+		if len(gone) == 0 || len(gone) < foldAfter && !t.mostlyDead(gone, goneBytes, onDisk) {
 			return
 		}
 		kept := map[string]bool{}
