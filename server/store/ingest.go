@@ -9,10 +9,12 @@ import (
 )
 
 // readLimits bound what reading one message for the index keeps in memory:
-// the decoded text kept (and searched) is at most 256 KiB of body; header
+// the decoded text kept (and searched) is at most 1 MiB of body (a 1 MB
+// HTML newsletter is some 400 KB of text, and its last words must be found
+// as well as its first); header
 // sections, nesting and part counts use msg's defaults, the very limits of
 // the message view, so the list and the view read the same fields.
-var readLimits = msg.ReadLimits{MaxTextBytes: 256 << 10}
+var readLimits = msg.ReadLimits{MaxTextBytes: 1 << 20}
 
 // errAborted ends the reading of a delivery that was dropped.
 var errAborted = errors.New("store: delivery aborted")

@@ -317,3 +317,15 @@ func TestOpenFoldsMostlyDeadSegment(t *testing.T) {
 		}
 	}
 }
+
+// TestBodySearchFindsTheEndOfALongLetter: a word at the end of 600 KB of
+// quoted-printable HTML (the size of a large newsletter's text) is found.
+func TestBodySearchFindsTheEndOfALongLetter(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	body := strings.Repeat("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit=2E</p>=\r\n", 10000)
+	deliver(t, s, "Subject: long\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"+
+		body+"<p>The last word is kumquat.</p>\r\n", Record{})
+	if _, total, err := s.List(Query{Search: "kumquat", SearchBody: true}); total != 1 || err != nil {
+		t.Errorf("List(kumquat) = %d, %v; want the long letter", total, err)
+	}
+}

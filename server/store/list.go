@@ -19,7 +19,7 @@ type Query struct {
 	Search        string // case-insensitive substring of From, To/Cc or Subject (as decoded)
 	// SearchBody also searches the text of the messages as a reader sees it
 	// (msg.Summary.Text: base64 and quoted-printable undone, any charset,
-	// HTML as text; the first 256 KiB of body) and their attachment names.
+	// HTML as text; the first MiB of body) and their attachment names.
 	SearchBody bool
 }
 
