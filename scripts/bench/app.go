@@ -33,6 +33,7 @@ type appResult struct {
 	clickP50, clickP95, clickMax float64 // ms, click until the view shows the message
 	clickAppP50, clickAppP95     float64 // ms, the app's part: list selection until the view is filled
 	clickArrived, clickN         int
+	clickUnanswered              int // clicks that changed nothing within 5 s
 	clickSkipped                 string
 }
 
@@ -63,7 +64,7 @@ var appClickArgs = []string{"scripts/realwindow.sh", "-run", "^$", "-bench", "^B
 // clickLine matches the benchmark's line; clickMetric its "value unit" pairs.
 var (
 	clickLine   = regexp.MustCompile(`^BenchmarkRealClickDuringArrivals\S*\s+(\d+)\s+\S+ ns/op(.*)$`)
-	clickMetric = regexp.MustCompile(`([\d.]+) (app-p50-ms|app-p95-ms|p50-ms|p95-ms|max-ms|arrived)`)
+	clickMetric = regexp.MustCompile(`([\d.]+) (app-p50-ms|app-p95-ms|p50-ms|p95-ms|max-ms|arrived|unanswered)`)
 )
 
 // appClicks times clicks on Inbox rows in the real window while mail
@@ -103,6 +104,8 @@ func appClicks(ctx context.Context, o *options, res *appResult) error {
 				fmt.Sscan(mm[1], &res.clickAppP95)
 			case "arrived":
 				fmt.Sscan(mm[1], &res.clickArrived)
+			case "unanswered":
+				fmt.Sscan(mm[1], &res.clickUnanswered)
 			}
 		}
 		o.log.WithFields(logrus.Fields{"p50_ms": res.clickP50, "p95_ms": res.clickP95, "max_ms": res.clickMax,
@@ -298,7 +301,7 @@ func (r *report) appTargets() []target {
 		{"App: inbox over a 100,000-message store built and drawn < 1 s", ms(open), open < 1, len(a.open) > 0},
 		{"App: selecting a message shows it < 100 ms", ms(show), show < 0.1, len(a.show) > 0},
 		{"App: a click on a row while 2,000 messages arrive is answered < 100 ms (p95, real window)",
-			fmt.Sprintf("%.1f ms", a.clickP95), a.clickP95 < 100, a.clickN > 0},
+			fmt.Sprintf("%.1f ms (%d of %d clicks not answered in 5 s)", a.clickP95, a.clickUnanswered, a.clickN), a.clickP95 < 100 && a.clickUnanswered == 0, a.clickN > 0},
 	}
 }
 
@@ -319,8 +322,8 @@ func (r *report) mdApp(w writef) {
 	case a.clickN > 0:
 		w("Clicks on Inbox rows in the real window (GLFW under Xvfb, xdotool) while messages arrive live, "+
 			"timed from the click to the message shown:\n\n```\n%s\n```\n\n", a.clickCmd)
-		w("| clicks | arrived meanwhile | median | 95th percentile | worst | app's part, median | app's part, 95th |\n|---|---|---|---|---|---|---|\n")
-		w("| %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n\n", a.clickN, a.clickArrived, a.clickP50, a.clickP95, a.clickMax, a.clickAppP50, a.clickAppP95)
+		w("| clicks | not answered in 5 s | arrived meanwhile | median | 95th percentile | worst | app's part, median | app's part, 95th |\n|---|---|---|---|---|---|---|---|\n")
+		w("| %d | %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n\n", a.clickN, a.clickUnanswered, a.clickArrived, a.clickP50, a.clickP95, a.clickMax, a.clickAppP50, a.clickAppP95)
 		w("The app's part runs from the list asking the message view to show a message until the view is filled, on " +
 			"Fyne's goroutine. The rest is X input and drawing: Xvfb has no GPU, so every frame is drawn by Mesa's " +
 			"software renderer (llvmpipe), which a CPU profile of the idle run shows as most of the time.\n\n")
