@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -85,7 +87,7 @@ func (s *Store) settleName(tmp string) {
 	go func() {
 		if err := s.newSync.do(); err != nil {
 			s.log.WithError(err).Warn("store: cannot sync new/; the next start checks tmp/")
-		} else if err := s.fs.remove(tmp); err != nil {
+		} else if err := s.fs.remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) { // a Delete took it first
 			s.log.WithError(err).Warn("store: cannot remove a published message's tmp/ name")
 		}
 		s.flushMu.Lock()

@@ -162,7 +162,7 @@ func (s *Store) Delete(id string) error {
 	if loc, lerr := s.locate(e); lerr == nil {
 		e = loc
 	}
-	if err := s.removeFiles(e); err != nil {
+	if err := s.removeFiles(e, s.tmpNames()); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -174,10 +174,21 @@ func (s *Store) Delete(id string) error {
 	return nil
 }
 
-// removeFiles deletes the message file first, then its record, so a crash in
-// between leaves a stray record that Open cleans, never a message without
-// the envelope it came with.
-func (s *Store) removeFiles(e *entry) error {
+// removeFiles deletes the message's name left in tmp/ if any (a delivery
+// whose new/ name is not yet durable keeps it for a moment; tmp holds the
+// names in tmp/), then the message file, then its record. A crash before the
+// message goes leaves it whole; a crash after leaves a stray record that Open
+// cleans, never a message without the envelope it came with, and never a
+// tmp/ name with a matching record, which Open would publish again.
+func (s *Store) removeFiles(e *entry, tmp []string) error {
+	for _, n := range tmp {
+		if tmpID(n) == e.sum.ID && n != e.sum.ID {
+			err := os.Remove(filepath.Join(s.dir, dirTmp, n))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("store: delete %s: %w", e.sum.ID, err)
+			}
+		}
+	}
 	err := os.Remove(filepath.Join(s.dir, e.dir, e.name))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: delete %s: %w", e.sum.ID, err)
@@ -187,6 +198,15 @@ func (s *Store) removeFiles(e *entry) error {
 		return fmt.Errorf("store: delete record %s: %w", e.sum.ID, err)
 	}
 	return nil
+}
+
+// tmpNames lists tmp/ (nil if it cannot: Open recovers what is left).
+func (s *Store) tmpNames() []string {
+	names, err := readNames(filepath.Join(s.dir, dirTmp))
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list tmp/")
+	}
+	return names
 }
 
 // DeleteAll removes every message the store holds and their records.
@@ -205,8 +225,9 @@ func (s *Store) DeleteAll() error {
 	s.events.publish(Event{Kind: Cleared})
 	s.mu.Unlock()
 	var errs []error
+	tmp := s.tmpNames()
 	for _, e := range old {
-		if err := s.removeFiles(e); err != nil {
+		if err := s.removeFiles(e, tmp); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -435,3 +435,28 @@ func TestReaderNeverOwns(t *testing.T) {
 		t.Errorf("Reader List = %v, %d, %v; want only %s", items, total, err, kept.ID)
 	}
 }
+
+// TestDeleteTakesTheTmpName: a message whose name in tmp/ is still there (its
+// delivery's new/ name not yet durable) loses that name first, so a crash
+// during Delete can never leave a tmp/ name beside a matching record, which
+// Open would publish again: the deleted message would come back.
+func TestDeleteTakesTheTmpName(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	sum := deliver(t, s, sampleMsg, Record{MailFrom: "a@b.test"})
+	tmp := filepath.Join(dir, dirTmp, sum.ID+s.tmpTag)
+	s.waitSettled() // the delivery's own tmp/ name is gone; put it back
+	if err := os.Link(filepath.Join(dir, dirNew, sum.ID), tmp); err != nil { // as before the new/ sync settles
+		t.Fatal(err)
+	}
+	if err := s.Delete(sum.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(tmp); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Delete left the tmp/ name: %v", err)
+	}
+	s.Close()
+	if _, total, _ := openStore(t, dir).List(Query{}); total != 0 {
+		t.Errorf("after Delete and a new Open the store holds %d messages, want 0", total)
+	}
+}
