@@ -27,7 +27,9 @@ func addressList(v, hint string) []string {
 	}
 	out := make([]string, 0, len(list))
 	for _, a := range list {
-		name := strings.TrimSpace(oneLine(decodeWords(a.Name)))
+		// net/mail decodes a UTF-8 word itself and keeps octets that are
+		// not UTF-8; they are read as DecodeHeader reads such a word.
+		name := strings.TrimSpace(oneLine(decodeWords(legacyText(a.Name, ""))))
 		addr := oneLine(AddrSpec(a)) // "x y"@example.test keeps its quotes, as on the wire
 		if name == "" {
 			out = append(out, addr)

@@ -153,7 +153,7 @@ func displayName(before, after string, angle bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return a.Name, nil
+	return legacyText(a.Name, ""), nil // net/mail keeps a UTF-8 word's octets even when they are not UTF-8
 }
 
 // checkAddrSpec checks an addr-spec in its wire form (local part quoted

@@ -19,6 +19,7 @@ var addressTests = []struct {
 	{in: "user@example.org", wantSpec: "user@example.org"},
 	{in: "  user@example.org  ", wantSpec: "user@example.org"},
 	{in: "Jane Doe <jane@example.org>", wantName: "Jane Doe", wantSpec: "jane@example.org"},
+	{in: "=?utf-8?B?0000?= <a@example.org>", wantName: "ÓM4", wantSpec: "a@example.org"}, // a UTF-8 word that is not UTF-8
 	{in: `"Doe, Jane" <jane@example.org>`, wantName: "Doe, Jane", wantSpec: "jane@example.org"},
 	{in: `"john doe"@example.org`, wantSpec: `"john doe"@example.org`},
 	{in: `"a\"b"@example.org`, wantSpec: `"a\"b"@example.org`},

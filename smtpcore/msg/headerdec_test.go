@@ -125,6 +125,9 @@ func TestAddressList(t *testing.T) {
 		{"a@x.test, <<b", "", []string{"a@x.test", "<<b"}},
 		{"a@[tag:b,c], <<d", "", []string{"a@[tag:b,c]", "<<d"}}, // RFC 5321 §4.1.3: dcontent may hold ","
 		{"(a, b) x@y.test, <<d", "", []string{"(a, b) x@y.test", "<<d"}},
+		// A UTF-8 word whose octets are not UTF-8 (net/mail decodes it and
+		// keeps them) reads as DecodeHeader reads it: found by FuzzIngest.
+		{"=?utf-8?B?0000?= <0@0>", "", []string{"ÓM4 <0@0>"}},
 		{"", "", nil},
 	} {
 		got := addressList(tc.in, tc.hint)
