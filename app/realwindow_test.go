@@ -216,6 +216,25 @@ func (r *realWin) click(o fyne.CanvasObject) {
 	r.clickAt(p)
 }
 
+// waitSteady waits until b is enabled and has stayed in place for ten polls:
+// the message view lays itself out again while its attachments' thumbnails
+// and findings arrive, and a click computed before that can land beside the
+// button (TestRealFileDialogs once waited in vain for Save as .eml's dialog).
+func (r *realWin) waitSteady(b *widget.Button) {
+	r.t.Helper()
+	var last fyne.Position
+	still := 0
+	r.waitFor("the button "+b.Text+" enabled and in place", func() bool {
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		if p != last || b.Disabled() || !b.Visible() {
+			last, still = p, 0
+			return false
+		}
+		still++
+		return still >= 10
+	})
+}
+
 // waitFor polls cond on Fyne's goroutine until it holds, failing after 10 s.
 func (r *realWin) waitFor(what string, cond func() bool) {
 	r.t.Helper()
@@ -400,6 +419,7 @@ func TestRealFileDialogs(t *testing.T) {
 		if label != "Save as .eml" {
 			b = r.button(label)
 		}
+		r.waitSteady(b)
 		r.click(b)
 		r.waitFor(label+" opens a dialog", func() bool { return r.m.window.Canvas().Overlays().Top() != nil })
 		r.dismissWithEscape(label)
