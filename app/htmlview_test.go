@@ -349,11 +349,7 @@ func base64Lines(b []byte) string {
 // everything below the first screen was out of reach.
 func TestHTMLViewScrollFollowsChunks(t *testing.T) {
 	v, _ := newTestHTMLView(t)
-	var b strings.Builder
-	for i := range 3 * htmlChunk {
-		fmt.Fprintf(&b, "<p>Paragraph %d of a long letter.</p>", i)
-	}
-	v.SetHTML(b.String(), nil)
+	v.SetHTML(htmlLongLetter("of a long letter."), nil)
 	if n := len(v.page.Objects); n < 3 {
 		t.Fatalf("the document is drawn in %d chunks, want at least 3", n)
 	}
@@ -367,11 +363,7 @@ func TestHTMLViewScrollFollowsChunks(t *testing.T) {
 // onto more rows and no chunk may overlap the next.
 func TestHTMLPageRewrapsOnResize(t *testing.T) {
 	v, w := newTestHTMLView(t)
-	var b strings.Builder
-	for i := range 3 * htmlChunk {
-		fmt.Fprintf(&b, "<p>Paragraph %d of a long letter, long enough to wrap onto a second row when the window is narrow.</p>", i)
-	}
-	v.SetHTML(b.String(), nil)
+	v.SetHTML(htmlLongLetter("of a long letter, long enough to wrap onto a second row when the window is narrow."), nil)
 	wide := v.page.MinSize().Height
 	w.Resize(fyne.NewSize(300, 900))
 	if got := v.page.MinSize().Height; got <= wide {
@@ -384,4 +376,14 @@ func TestHTMLPageRewrapsOnResize(t *testing.T) {
 		}
 		y += o.Size().Height
 	}
+}
+
+// htmlLongLetter is three chunks' worth of numbered paragraphs, each ending
+// in text.
+func htmlLongLetter(text string) string {
+	var b strings.Builder
+	for i := range 3 * htmlChunk {
+		fmt.Fprintf(&b, "<p>Paragraph %d %s</p>", i, text)
+	}
+	return b.String()
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // readLimits bound what reading one message for the index keeps in memory:
-// the decoded text kept (and searched) is at most 1 MiB of body (a 1 MB
-// HTML newsletter is some 400 KB of text, and its last words must be found
-// as well as its first); header
+// the text kept (and searched) is read from at most 1 MiB of decoded body
+// (a 1 MB HTML newsletter is found by words far past its first 256 KiB,
+// where the limit was); header
 // sections, nesting and part counts use msg's defaults, the very limits of
 // the message view, so the list and the view read the same fields.
 var readLimits = msg.ReadLimits{MaxTextBytes: 1 << 20}

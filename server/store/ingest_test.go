@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -328,4 +329,17 @@ func TestBodySearchFindsTheEndOfALongLetter(t *testing.T) {
 	if _, total, err := s.List(Query{Search: "kumquat", SearchBody: true}); total != 1 || err != nil {
 		t.Errorf("List(kumquat) = %d, %v; want the long letter", total, err)
 	}
+}
+
+// ids returns the ids that have a search text (for the tests).
+func (t *texts) ids() (map[string]bool, error) {
+	have := map[string]bool{}
+	var mu sync.Mutex
+	err := t.scan(func(id string) bool {
+		mu.Lock()
+		have[id] = true
+		mu.Unlock()
+		return false
+	}, nil)
+	return have, err
 }

@@ -79,6 +79,7 @@ func searchTextOf(m msg.Summary) string {
 // texts is the Store's half of the search texts: this process's segment.
 type texts struct {
 	dir  string // STORE/letterbox-meta/text2
+	tag  string // ends this process's segment names (tmpTag)
 	name string // this Store's segment, made on first use
 
 	mu  sync.Mutex
@@ -89,10 +90,14 @@ type texts struct {
 }
 
 func newTexts(storeDir, tag string) *texts {
-	return &texts{
-		dir:  filepath.Join(storeDir, dirText),
-		name: segPrefix + strconv.FormatInt(time.Now().UnixNano(), 10) + tag,
-	}
+	t := &texts{dir: filepath.Join(storeDir, dirText), tag: tag}
+	t.name = t.newName()
+	return t
+}
+
+// newName is a new segment name of this process.
+func (t *texts) newName() string {
+	return segPrefix + strconv.FormatInt(time.Now().UnixNano(), 10) + t.tag
 }
 
 // add appends the text of id to this Store's segment.
@@ -126,7 +131,7 @@ func (t *texts) add(id, text string) error {
 		// unread, so the next text starts a new segment.
 		_ = t.seg.Close()
 		t.seg = nil
-		t.name = segPrefix + strconv.FormatInt(time.Now().UnixNano(), 10) + t.name[strings.Index(t.name, tmpMarker):]
+		t.name = t.newName()
 		return fmt.Errorf("store: search text: %w", err)
 	}
 	return nil
@@ -243,19 +248,6 @@ func (t *texts) scan(want func(id string) bool, found func(id string, text []byt
 	return firstErr
 }
 
-// ids returns the ids that have a search text.
-func (t *texts) ids() (map[string]bool, error) {
-	have := map[string]bool{}
-	var mu sync.Mutex
-	err := t.scan(func(id string) bool {
-		mu.Lock()
-		have[id] = true
-		mu.Unlock()
-		return false
-	}, nil)
-	return have, err
-}
-
 // keepSearchText stores the search text of message id, read as m, and
 // returns it. A failure is logged, not returned: a search makes it again.
 func (s *Store) keepSearchText(id string, m msg.Summary) string {
@@ -308,54 +300,52 @@ func (t *texts) mostlyDead(gone []string, goneBytes int64, onDisk map[string]boo
 // the ids in new/ and cur/.
 func (s *Store) foldTexts(onDisk map[string]bool, c tmpCleaner) {
 	t := s.texts
-	func() {
-		for _, d := range oldTextDirs {
-			if err := os.RemoveAll(filepath.Join(s.dir, d)); err != nil {
-				s.log.WithError(err).Warn("store: cannot remove old search texts")
-			}
+	for _, d := range oldTextDirs {
+		if err := os.RemoveAll(filepath.Join(s.dir, d)); err != nil {
+			s.log.WithError(err).Warn("store: cannot remove old search texts")
 		}
-		segs, err := t.segments()
+	}
+	segs, err := t.segments()
+	if err != nil {
+		s.log.WithError(err).Warn("store: cannot list search texts")
+		return
+	}
+	var gone []string
+	var goneBytes int64
+	for _, n := range segs {
+		// This process's other Stores (tests, a reopened store) still
+		// write theirs.
+		pid, _, _ := parseTmpName(n)
+		fi, err := os.Lstat(filepath.Join(t.dir, n))
+		if err == nil && pid != c.pid && c.writerGone(n, fi.ModTime()) {
+			gone = append(gone, n)
+			goneBytes += fi.Size()
+		}
+	}
+	if len(gone) == 0 || len(gone) < foldAfter && !t.mostlyDead(gone, goneBytes, onDisk) {
+		return
+	}
+	kept := map[string]bool{}
+	for _, n := range gone {
+		select {
+		case <-s.stop: // closing: the fold waits for the next owner
+			return
+		default:
+		}
+		err := t.scanSegment(n, func(id string) bool { return onDisk[id] && !kept[id] }, func(id string, text []byte) {
+			if t.add(id, string(text)) == nil {
+				kept[id] = true
+			}
+		})
 		if err != nil {
-			s.log.WithError(err).Warn("store: cannot list search texts")
+			s.log.WithError(err).Warn("store: cannot fold search texts")
 			return
 		}
-		var gone []string
-		var goneBytes int64
-		for _, n := range segs {
-			// This process's other Stores (tests, a reopened store) still
-			// write theirs.
-			pid, _, _ := parseTmpName(n)
-			fi, err := os.Lstat(filepath.Join(t.dir, n))
-			if err == nil && pid != c.pid && c.writerGone(n, fi.ModTime()) {
-				gone = append(gone, n)
-				goneBytes += fi.Size()
-			}
+	}
+	for _, n := range gone {
+		if err := os.Remove(filepath.Join(t.dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.WithError(err).Warn("store: cannot remove a folded search text segment")
 		}
-		if len(gone) == 0 || len(gone) < foldAfter && !t.mostlyDead(gone, goneBytes, onDisk) {
-			return
-		}
-		kept := map[string]bool{}
-		for _, n := range gone {
-			select {
-			case <-s.stop: // closing: the fold waits for the next owner
-				return
-			default:
-			}
-			err := t.scanSegment(n, func(id string) bool { return onDisk[id] && !kept[id] }, func(id string, text []byte) {
-				if t.add(id, string(text)) == nil {
-					kept[id] = true
-				}
-			})
-			if err != nil {
-				s.log.WithError(err).Warn("store: cannot fold search texts")
-				return
-			}
-		}
-		for _, n := range gone {
-			if err := os.Remove(filepath.Join(t.dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				s.log.WithError(err).Warn("store: cannot remove a folded search text segment")
-			}
-		}
-		s.log.WithField("segments", len(gone)).WithField("texts", len(kept)).Debug("store: folded search texts")
-	}()
+	}
+	s.log.WithField("segments", len(gone)).WithField("texts", len(kept)).Debug("store: folded search texts")
 }

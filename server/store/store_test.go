@@ -445,8 +445,8 @@ func TestDeleteTakesTheTmpName(t *testing.T) {
 	s := openStore(t, dir)
 	sum := deliver(t, s, sampleMsg, Record{MailFrom: "a@b.test"})
 	tmp := filepath.Join(dir, dirTmp, sum.ID+s.tmpTag)
-	s.waitSettled() // the delivery's own tmp/ name is gone; put it back
-	if err := os.Link(filepath.Join(dir, dirNew, sum.ID), tmp); err != nil { // as before the new/ sync settles
+	s.waitSettled() // the delivery's own tmp/ name is gone; put it back, as before the new/ sync settles
+	if err := os.Link(filepath.Join(dir, dirNew, sum.ID), tmp); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Delete(sum.ID); err != nil {
